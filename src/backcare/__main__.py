@@ -1,0 +1,5 @@
+import sys
+
+from backcare.cli import main
+
+sys.exit(main())

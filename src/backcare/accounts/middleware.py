@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+# Pages anyone may reach. The API answers 401 itself; the rest need a sign-in.
+OPEN_PREFIXES = ("/healthz", "/static/", "/login/token/", "/locked/", "/api/", "/accounts/")
+
+
+class RequireLoginMiddleware:
+    """Every page needs a signed-in user unless its path is listed as open.
+
+    Health data lives behind every other page, so closed is the default: a new
+    view is private unless someone adds it here on purpose.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated or request.path.startswith(OPEN_PREFIXES):
+            return self.get_response(request)
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)

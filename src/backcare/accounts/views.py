@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from backcare.accounts.models import ApiToken, User
+from backcare.accounts.services import redeem_login_token
+
+
+def token_login(request: HttpRequest, token: str) -> HttpResponse:
+    user = redeem_login_token(token)
+    if user is None:
+        return render(request, "accounts/token_invalid.html", status=403)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("home")
+
+
+def locked(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "accounts/locked.html")
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("home")
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    new_token = None
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()
+        if not name or len(name) > 80:
+            messages.error(request, "Give the token a name of 1 to 80 characters.")
+        else:
+            _, new_token = ApiToken.issue(user, name)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"tokens": ApiToken.objects.filter(user=user), "new_token": new_token},
+    )
+
+
+@login_required
+@require_POST
+def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=_user(request))
+    token.delete()
+    messages.success(request, f"Revoked the token “{token.name}”.")
+    return redirect("api-tokens")

@@ -1,0 +1,145 @@
+"""The `backcare` command. Imports stay inside the commands so `--version` is instant."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from backcare import __version__
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(f"backcare: {message}", file=sys.stderr)
+    return code
+
+
+def setup_django() -> None:
+    """Configure Django, turning a settings problem into one clear line."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backcare.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(fail(str(exc))) from None
+
+
+def prepare_database(verbose: bool = False) -> None:
+    """Apply migrations and load the built-in content; safe to run every start."""
+    from django.core.management import call_command
+    from django.db import DatabaseError
+
+    from backcare.core.routine import ContentError
+    from backcare.routines.loader import load_builtin_content
+
+    try:
+        call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+        call_command("createcachetable", verbosity=0)
+        load_builtin_content()
+    except DatabaseError as exc:
+        from django.conf import settings
+
+        db = settings.DATABASES["default"]
+        raise SystemExit(
+            fail(
+                f"cannot use the database {db['NAME']} ({exc}). Check BACKCARE_DATABASE_URL, "
+                "or for SQLite that BACKCARE_DATA_DIR is writable."
+            )
+        ) from None
+    except ContentError as exc:
+        raise SystemExit(fail(f"the built-in content is invalid:\n{exc}")) from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from backcare.server import is_loopback
+
+    if "BACKCARE_MODE" not in os.environ:
+        os.environ["BACKCARE_MODE"] = "local" if is_loopback(args.host) else "multi"
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        os.environ.setdefault("BACKCARE_ALLOWED_HOSTS", f"{args.host},127.0.0.1,localhost")
+    setup_django()
+    from backcare.server import serve
+
+    return serve(host=args.host, port=args.port, open_browser=not args.no_browser)
+
+
+def cmd_login_url(args: argparse.Namespace) -> int:
+    setup_django()
+    prepare_database()
+    from backcare.accounts.services import find_user, login_url
+
+    try:
+        user = find_user(args.user)
+    except LookupError as exc:
+        return fail(str(exc))
+    print(login_url(args.base_url, user))
+    return 0
+
+
+def cmd_break(args: argparse.Namespace) -> int:
+    setup_django()
+    prepare_database()
+    from backcare.terminal.player import run_break
+
+    return run_break(args.routine, fast=args.fast, email=args.user)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["backcare manage", *args.args])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backcare",
+        description="A self-hosted back-care coach: safety first, guided movement breaks, "
+        "progress you can see.",
+    )
+    parser.add_argument("--version", action="version", version=f"backcare {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="set up the database and run the web app")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.set_defaults(func=cmd_serve)
+
+    login = sub.add_parser("login-url", help="print a fresh one-time sign-in link")
+    login.add_argument("--user", metavar="EMAIL", help="whose link (default: the local owner)")
+    login.add_argument(
+        "--base-url", default="http://127.0.0.1:8000", help="where backcare is served"
+    )
+    login.set_defaults(func=cmd_login_url)
+
+    brk = sub.add_parser("break", help="follow a guided routine in the terminal")
+    brk.add_argument("routine", nargs="?", default="desk-reset", help="routine id (desk-reset)")
+    brk.add_argument("--fast", action="store_true", help="run every timer at high speed (demos)")
+    brk.add_argument("--user", metavar="EMAIL", help="whose session (default: the local owner)")
+    brk.set_defaults(func=cmd_break)
+
+    manage = sub.add_parser("manage", help="run a Django management command (for admins)")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "func", None)
+    if handler is None:
+        parser.print_help()
+        return 0
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

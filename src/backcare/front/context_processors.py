@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from backcare import __version__
+
+
+def backcare(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "backcare_version": __version__,
+        "local_mode": settings.LOCAL_MODE,
+        "emergency_number": settings.EMERGENCY_NUMBER,
+    }

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from backcare import __version__
+from backcare.practice.models import PracticeSession
+from backcare.routines.models import Routine
+from backcare.safety.models import may_exercise
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    assert request.user.pk is not None
+    recent = PracticeSession.objects.filter(user_id=request.user.pk).select_related("routine")[:3]
+    return render(
+        request,
+        "front/home.html",
+        {
+            "routines": Routine.objects.all(),
+            "recent": recent,
+            "screened": may_exercise(request.user.pk),
+        },
+    )
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable", "version": __version__},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": "ok", "version": __version__})

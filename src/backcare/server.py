@@ -1,0 +1,125 @@
+"""`backcare serve`: prepare everything, print the sign-in link, run Granian."""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import os
+import socket
+import threading
+import time
+import webbrowser
+
+from backcare.cli import fail, prepare_database
+
+# One process, several threads: Django's views block on the database, and one
+# process keeps memory low on a laptop. Raise BACKCARE_WORKERS on a server.
+DEFAULT_THREADS = 8
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why HOST:PORT cannot be listened on, in words a person can act on; None if free."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (
+                    f"port {port} on {host} is already in use (is backcare already running?). "
+                    f"Stop the other program, or choose a free port: backcare serve --port {port + 1}"
+                )
+            if exc.errno == errno.EACCES:
+                return (
+                    f"no permission to listen on port {port}. Ports below 1024 need admin "
+                    "rights: choose a higher one, for example --port 8000"
+                )
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"this computer has no address {host}. Use --host 127.0.0.1"
+            return f"cannot listen on {host}:{port}: {exc.strerror}"
+    return None
+
+
+def url_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - naming the wildcard, not binding it
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def collect_static() -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def open_when_ready(host: str, port: int, url: str, timeout_s: float = 15) -> None:
+    """Open the browser once the server accepts connections."""
+
+    def wait_and_open() -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((host.strip("[]"), port), timeout=0.5):
+                    webbrowser.open(url)
+                    return
+            except OSError:
+                time.sleep(0.1)
+
+    threading.Thread(target=wait_and_open, daemon=True).start()
+
+
+def serve(host: str, port: int, open_browser: bool) -> int:
+    from django.conf import settings
+
+    if problem := port_problem(host, port):
+        return fail(problem)
+
+    prepare_database()
+    collect_static()
+
+    base_url = f"http://{url_host(host)}:{port}"
+    if settings.LOCAL_MODE:
+        from backcare.accounts.services import local_owner, login_url
+
+        entry_url = login_url(base_url, local_owner())
+        print(f"backcare is running at {base_url}")
+        print(f"Open this link to sign in (it works once, for the next few minutes):\n\n    {entry_url}\n")
+        print("Lost the link? Run `backcare login-url` for a new one. Press Ctrl-C to stop.")
+    else:
+        entry_url = base_url
+        print(f"backcare is running at {base_url} for several users (BACKCARE_MODE=multi).")
+        print("Press Ctrl-C to stop.")
+    if open_browser:
+        open_when_ready(url_host(host), port, entry_url)
+
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    threads = int(os.environ.get("BACKCARE_THREADS", DEFAULT_THREADS))
+    server = Granian(
+        "backcare.wsgi:application",
+        address=host.strip("[]"),
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=int(os.environ.get("BACKCARE_WORKERS", 1)),
+        blocking_threads=threads,
+        log_level=LogLevels.warning,
+        respawn_failed_workers=True,
+    )
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    print("backcare stopped.")
+    return 0

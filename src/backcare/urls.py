@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from backcare.accounts import views as accounts
+from backcare.api.views import api
+from backcare.front import views as front
+from backcare.practice import views as practice
+from backcare.safety import views as safety
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", front.home, name="home"),
+    path("healthz", front.healthz, name="healthz"),
+    path("safety/", safety.screen, name="safety-screen"),
+    path("safety/emergency/", safety.emergency, name="safety-emergency"),
+    path("break/<slug:slug>/", practice.player, name="player"),
+    path("sessions/", practice.session_list, name="sessions"),
+    path("sessions/<int:pk>/", practice.session_detail, name="session-detail"),
+    path("login/token/<str:token>/", accounts.token_login, name="token-login"),
+    path("locked/", accounts.locked, name="locked"),
+    path("logout/", accounts.sign_out, name="sign-out"),
+    path("settings/api-tokens/", accounts.api_tokens, name="api-tokens"),
+    path(
+        "settings/api-tokens/<int:pk>/revoke/",
+        accounts.revoke_api_token,
+        name="api-token-revoke",
+    ),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if not settings.LOCAL_MODE:
+    urlpatterns.append(path("accounts/", include("allauth.urls")))
