@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import ipaddress
 import os
@@ -37,7 +38,8 @@ def port_problem(host: str, port: int) -> str | None:
             if exc.errno == errno.EADDRINUSE:
                 return (
                     f"port {port} on {host} is already in use (is backcare already running?). "
-                    f"Stop the other program, or choose a free port: backcare serve --port {port + 1}"
+                    "Stop the other program, or choose a free port: "
+                    f"backcare serve --port {port + 1}"
                 )
             if exc.errno == errno.EACCES:
                 return (
@@ -93,7 +95,8 @@ def serve(host: str, port: int, open_browser: bool) -> int:
 
         entry_url = login_url(base_url, local_owner())
         print(f"backcare is running at {base_url}")
-        print(f"Open this link to sign in (it works once, for the next few minutes):\n\n    {entry_url}\n")
+        print("Open this link to sign in (it works once, for the next few minutes):")
+        print(f"\n    {entry_url}\n")
         print("Lost the link? Run `backcare login-url` for a new one. Press Ctrl-C to stop.")
     else:
         entry_url = base_url
@@ -117,9 +120,7 @@ def serve(host: str, port: int, open_browser: bool) -> int:
         log_level=LogLevels.warning,
         respawn_failed_workers=True,
     )
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve()
-    except KeyboardInterrupt:
-        pass
     print("backcare stopped.")
     return 0

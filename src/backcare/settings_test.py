@@ -11,9 +11,10 @@ import tempfile
 
 os.environ.setdefault("BACKCARE_DATA_DIR", tempfile.mkdtemp(prefix="backcare-test-"))
 
-from backcare.settings import *  # noqa: E402,F403
-from backcare.settings import DATA_DIR, DATABASES  # noqa: E402
+from backcare.settings import *  # noqa: F403
+from backcare.settings import DATA_DIR, DATABASES, STATIC_ROOT
 
+STATIC_ROOT.mkdir(exist_ok=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -28,8 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="api-token-revoke",
     ),
     path("api/v1/", api.urls),
+    # In local mode sign-ups are closed (see accounts.adapter), so these pages
+    # only serve installs with several users.
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if not settings.LOCAL_MODE:
-    urlpatterns.append(path("accounts/", include("allauth.urls")))

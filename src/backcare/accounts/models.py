@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.http import HttpRequest
 from django.utils import timezone
 
 
@@ -18,6 +19,13 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
 
 
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user of a page request (RequireLoginMiddleware guarantees one)."""
+    user = request.user
+    assert isinstance(user, User), "page reached without a signed-in user"
+    return user
+
+
 class LoginToken(models.Model):
     """A one-time sign-in link, as printed by `backcare serve` and `backcare login-url`."""
 
@@ -26,6 +34,9 @@ class LoginToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sign-in link for {self.user_id}, expires {self.expires_at:%Y-%m-%d %H:%M}"
 
     @classmethod
     def issue(cls, user: User, ttl: timedelta, now: datetime | None = None) -> str:

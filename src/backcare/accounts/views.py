@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from backcare.accounts.models import ApiToken, User
+from backcare.accounts.models import ApiToken, current_user
 from backcare.accounts.services import redeem_login_token
 
 
@@ -31,14 +31,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     new_token = None
     if request.method == "POST":
         name = request.POST.get("name", "").strip()
@@ -56,7 +51,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=_user(request))
+    token = get_object_or_404(ApiToken, pk=pk, user=current_user(request))
     token.delete()
     messages.success(request, f"Revoked the token “{token.name}”.")
     return redirect("api-tokens")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Router, Status
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -52,7 +52,7 @@ def get_routine(request: HttpRequest, slug: str) -> Routine:
     description="Stores the result of one routine. Answers 201 when stored, or 200 with "
     "the stored record when this idempotency key was posted before.",
 )
-def create_session(request: HttpRequest, payload: SessionIn) -> tuple[int, PracticeSession]:
+def create_session(request: HttpRequest, payload: SessionIn) -> Status[PracticeSession]:
     result = SessionResult(
         idempotency_key=payload.idempotency_key,
         routine_slug=payload.routine,
@@ -71,7 +71,7 @@ def create_session(request: HttpRequest, payload: SessionIn) -> tuple[int, Pract
         raise ValidationError(
             [{"loc": ["body", "payload", exc.field], "msg": exc.message, "type": "value_error"}]
         ) from None
-    return (201 if created else 200), session
+    return Status(201 if created else 200, session)
 
 
 @sessions.get("", response=list[SessionOut], summary="List your sessions")

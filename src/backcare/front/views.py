@@ -6,21 +6,22 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from backcare import __version__
+from backcare.accounts.models import current_user
 from backcare.practice.models import PracticeSession
 from backcare.routines.models import Routine
 from backcare.safety.models import may_exercise
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    assert request.user.pk is not None
-    recent = PracticeSession.objects.filter(user_id=request.user.pk).select_related("routine")[:3]
+    user = current_user(request)
+    recent = PracticeSession.objects.filter(user=user).select_related("routine")[:3]
     return render(
         request,
         "front/home.html",
         {
             "routines": Routine.objects.all(),
             "recent": recent,
-            "screened": may_exercise(request.user.pk),
+            "screened": may_exercise(user),
         },
     )
 

@@ -23,7 +23,7 @@ class PracticeSession(models.Model):
     source = models.CharField(max_length=16, choices=[(s.value, s.value) for s in Source])
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField()
-    active_s = models.PositiveIntegerField(help_text="Seconds spent in the routine, pauses excluded.")
+    active_s = models.PositiveIntegerField(help_text="Seconds in the routine, pauses excluded.")
     steps_completed = models.PositiveSmallIntegerField()
     steps_total = models.PositiveSmallIntegerField()
     completed = models.BooleanField()

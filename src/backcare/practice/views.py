@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from backcare.accounts.models import current_user
 from backcare.practice.models import PracticeSession
 from backcare.routines.models import Routine
 from backcare.safety.models import may_exercise
@@ -13,8 +14,7 @@ from backcare.safety.models import may_exercise
 
 def player(request: HttpRequest, slug: str) -> HttpResponse:
     routine = get_object_or_404(Routine, slug=slug)
-    assert request.user.pk is not None
-    if not may_exercise(request.user.pk):
+    if not may_exercise(current_user(request)):
         # No current clear answer to the safety question: ask it first.
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('safety-screen')}?{query}")
@@ -26,13 +26,13 @@ def player(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def session_list(request: HttpRequest) -> HttpResponse:
-    sessions = PracticeSession.objects.filter(user_id=request.user.pk).select_related("routine")
+    sessions = PracticeSession.objects.filter(user=current_user(request)).select_related("routine")
     page = Paginator(sessions, 20).get_page(request.GET.get("page"))
     return render(request, "practice/session_list.html", {"page": page})
 
 
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(
-        PracticeSession.objects.select_related("routine"), pk=pk, user_id=request.user.pk
+        PracticeSession.objects.select_related("routine"), pk=pk, user=current_user(request)
     )
     return render(request, "practice/session_detail.html", {"session": session})

@@ -24,9 +24,7 @@ def load_builtin_content(directory: Path = ROUTINES_DIR) -> int:
     with transaction.atomic():
         for spec in specs:
             definition = spec.model_dump(mode="json")
-            digest = hashlib.sha256(
-                json.dumps(definition, sort_keys=True).encode()
-            ).hexdigest()
+            digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
             Routine.objects.update_or_create(
                 slug=spec.id,
                 defaults={

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from backcare.accounts.models import User
 from backcare.core.safety import Tier, exercise_allowed
 
 
@@ -22,13 +23,16 @@ class SafetyScreen(models.Model):
         ordering = ["-created_at"]
         get_latest_by = "created_at"
 
+    def __str__(self) -> str:
+        return f"{self.tier} at {self.created_at:%Y-%m-%d %H:%M}"
 
-def latest_screen(user_id: int) -> SafetyScreen | None:
-    return SafetyScreen.objects.filter(user_id=user_id).order_by("-created_at").first()
+
+def latest_screen(user: User) -> SafetyScreen | None:
+    return SafetyScreen.objects.filter(user=user).order_by("-created_at").first()
 
 
-def may_exercise(user_id: int, now: datetime | None = None) -> bool:
-    screen = latest_screen(user_id)
+def may_exercise(user: User, now: datetime | None = None) -> bool:
+    screen = latest_screen(user)
     return exercise_allowed(
         Tier(screen.tier) if screen else None,
         screen.created_at if screen else None,

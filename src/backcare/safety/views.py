@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from backcare.accounts.models import current_user
 from backcare.core.safety import EMERGENCY_SIGNS, Tier, quick_screen_tier
 from backcare.safety.forms import QuickScreenForm
 from backcare.safety.models import SafetyScreen
@@ -17,10 +18,10 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 def screen(request: HttpRequest) -> HttpResponse:
-    form = QuickScreenForm(request.POST or None)
+    form = QuickScreenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         tier = quick_screen_tier(form.cleaned_data["any_sign"])
-        SafetyScreen.objects.create(user=request.user, tier=tier)
+        SafetyScreen.objects.create(user=current_user(request), tier=tier)
         if tier == Tier.EMERGENCY:
             return redirect("safety-emergency")
         return redirect(_safe_next(request))

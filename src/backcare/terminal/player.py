@@ -64,9 +64,7 @@ def play(
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Show each step with its countdown; raises KeyboardInterrupt on Ctrl-C."""
-    overall = Progress(
-        TextColumn("Routine"), BarColumn(), TimeRemainingColumn(), console=console
-    )
+    overall = Progress(TextColumn("Routine"), BarColumn(), TimeRemainingColumn(), console=console)
     overall_task = overall.add_task("routine", total=spec.total_s)
     step_bar = Progress(TextColumn("{task.description}"), BarColumn(), console=console)
     done_before = 0.0
@@ -79,7 +77,9 @@ def play(
             elapsed = 0.0
             while elapsed < step.total_s:
                 elapsed = (clock() - start) * speed
-                step_bar.update(step_bar_task, completed=elapsed, description=step_status(step, elapsed))
+                step_bar.update(
+                    step_bar_task, completed=elapsed, description=step_status(step, elapsed)
+                )
                 overall.update(overall_task, completed=done_before + min(elapsed, step.total_s))
                 side = "" if step.side == "both" else f" ({step.side} side)"
                 live.update(
@@ -159,8 +159,7 @@ def run_break(slug: str, fast: bool, email: str | None, console: Console | None 
         console.print(f"[red]{exc}[/red]")
         return 2
 
-    assert user.pk is not None
-    if not may_exercise(user.pk):
+    if not may_exercise(user):
         tier = ask_safety(console)
         if tier is None:
             console.print(
@@ -182,7 +181,9 @@ def run_break(slug: str, fast: bool, email: str | None, console: Console | None 
             return 3
 
     spec = routine.spec
-    console.print(Panel(f"{spec.summary}\n\n[bold]Stop rule:[/bold] {spec.stop_rule}", title=spec.title))
+    console.print(
+        Panel(f"{spec.summary}\n\n[bold]Stop rule:[/bold] {spec.stop_rule}", title=spec.title)
+    )
     run = Run()
     completed = True
     try:
@@ -216,5 +217,7 @@ def run_break(slug: str, fast: bool, email: str | None, console: Console | None 
             pain=pain,
         ),
     )
-    console.print(f"Saved: {session.routine.title}, {session.steps_completed} of {session.steps_total} steps.")
+    console.print(
+        f"Saved: {session.routine.title}, {session.steps_completed} of {session.steps_total} steps."
+    )
     return 0

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+
+from backcare.accounts.models import User
+from backcare.practice.models import PracticeSession
+from backcare.routines.models import Routine
+from backcare.safety.models import SafetyScreen
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def make_user(name: str) -> User:
+    return User.objects.create_user(
+        username=name, email=f"{name}@example.org", password=f"{name}-long-password"
+    )
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def screened(user: User, tier: str = "none") -> SafetyScreen:
+    return SafetyScreen.objects.create(user=user, tier=tier)
+
+
+def session_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "idempotency_key": str(uuid.uuid4()),
+        "routine": "desk-reset",
+        "source": "web",
+        "started_at": NOW.isoformat(),
+        "ended_at": (NOW + timedelta(minutes=5)).isoformat(),
+        "active_s": 280,
+        "steps_completed": 8,
+        "completed": True,
+        "feeling": "better",
+        "pain": 3,
+    }
+    body.update(overrides)
+    return body
+
+
+def make_session(user: User, routine: Routine, **overrides: Any) -> PracticeSession:
+    fields: dict[str, Any] = {
+        "source": "web",
+        "started_at": NOW,
+        "ended_at": NOW + timedelta(minutes=5),
+        "active_s": 280,
+        "steps_completed": 8,
+        "steps_total": 8,
+        "completed": True,
+        "feeling": "same",
+        "pain": 4,
+    }
+    fields.update(overrides)
+    return PracticeSession.objects.create(user=user, routine=routine, **fields)
+
+
+def database_url() -> str:
+    """A URL for the test database, for `backcare` processes started by a test."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    host = s.get("HOST") or "127.0.0.1"
+    port = s.get("PORT") or 5432
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{host}:{port}/{s['NAME']}"
