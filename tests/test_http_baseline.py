@@ -83,7 +83,10 @@ def test_multi_user_mode_sets_secure_cookies() -> None:
     import subprocess
     import sys
 
-    code = "from django.conf import settings; print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
+    code = (
+        "from django.conf import settings; "
+        "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
+    )
     env = {**os.environ, "BACKCARE_MODE": "multi", "DJANGO_SETTINGS_MODULE": "backcare.settings"}
     out = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],

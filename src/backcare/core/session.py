@@ -14,6 +14,13 @@ class Feeling(StrEnum):
     WORSE = "worse"
 
 
+FEELING_LABELS = {
+    Feeling.BETTER: "Better",
+    Feeling.SAME: "About the same",
+    Feeling.WORSE: "Worse",
+}
+
+
 class Source(StrEnum):
     WEB = "web"
     TERMINAL = "terminal"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from backcare.core.session import PAIN_MAX, PAIN_MIN, Feeling, Source
+from backcare.core.session import FEELING_LABELS, PAIN_MAX, PAIN_MIN, Source
 from backcare.routines.models import Routine
 
 
@@ -28,7 +28,10 @@ class PracticeSession(models.Model):
     steps_total = models.PositiveSmallIntegerField()
     completed = models.BooleanField()
     feeling = models.CharField(
-        max_length=8, choices=[(f.value, f.value) for f in Feeling], blank=True, default=""
+        max_length=8,
+        choices=[(f.value, label) for f, label in FEELING_LABELS.items()],
+        blank=True,
+        default="",
     )
     pain = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

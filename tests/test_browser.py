@@ -1,0 +1,292 @@
+"""The whole journey in Debian's Chromium against a real `backcare serve`.
+
+With CI=true a missing browser fails the run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from backcare.practice.models import PracticeSession
+from backcare.safety.models import SafetyScreen
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Playwright's sync API runs an event loop; the ORM checks in the test itself are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class App:
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[str] | None = None
+    login_url: str = ""
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "backcare", "serve", "--no-browser", "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if match := re.search(r"(http://\S+/login/token/\S+)", line):
+                self.login_url = match.group(1)
+                break
+            if not line and self.proc.poll() is not None:
+                raise RuntimeError("backcare serve exited before printing a login link")
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("backcare serve did not become healthy")
+
+    def kill(self) -> None:
+        """Crash the server: SIGKILL to the server and its worker process."""
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) != 0:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError(f"port {self.port} still answers after the kill")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+@pytest.fixture
+def app(cli_env: dict[str, str]) -> Iterator[App]:
+    served = App(cli_env)
+    served.start()
+    yield served
+    served.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1000, "height": 900})  # type: ignore[attr-defined]
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield opened
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def step_title(page: object) -> str:
+    return page.locator("[data-step-title]").inner_text()  # type: ignore[attr-defined,no-any-return]
+
+
+def test_the_whole_journey_by_keyboard(app: App, page: object) -> None:
+    from playwright.sync_api import expect
+
+    p = page  # type: ignore[assignment]
+    p.goto(app.login_url)
+    expect(p.get_by_role("heading", name="Take a break for your back")).to_be_visible()
+
+    # Home: Tab to the routine's start link and follow it.
+    for _ in range(20):
+        p.keyboard.press("Tab")
+        if p.evaluate("document.activeElement.textContent").startswith("Start 5-minute"):
+            break
+    p.keyboard.press("Enter")
+
+    # The safety question comes first.
+    expect(p.get_by_role("heading", name=re.compile("one safety question"))).to_be_visible()
+    p.get_by_label("No, none of these").focus()
+    p.keyboard.press("Space")
+    p.keyboard.press("Enter")
+
+    # The player: Start is focused; Space starts.
+    expect(p.get_by_role("button", name="Start")).to_be_focused()
+    p.keyboard.press("Space")
+    expect(p.locator("[data-step-title]")).to_have_text("Find your stance")
+    first = p.locator("[data-timer]").inner_text()
+    p.wait_for_timeout(1500)
+    assert p.locator("[data-timer]").inner_text() != first, "the countdown should run"
+
+    # Space pauses: the clock stands still and the button says Resume.
+    p.keyboard.press("Space")
+    expect(p.get_by_role("button", name="Resume")).to_be_visible()
+    paused_at = p.locator("[data-timer]").inner_text()
+    p.wait_for_timeout(1300)
+    assert p.locator("[data-timer]").inner_text() == paused_at
+    p.keyboard.press("Space")
+    expect(p.get_by_role("button", name="Pause")).to_be_visible()
+
+    # Arrows move between steps; the breathing pacer and rep counter show.
+    p.keyboard.press("ArrowRight")
+    expect(p.locator("[data-step-title]")).to_have_text("Slow breathing with a pause")
+    expect(p.locator("[data-pacer-label]")).to_contain_text(
+        re.compile("Breathe in|Hold|Breathe out")
+    )
+    p.keyboard.press("ArrowLeft")
+    expect(p.locator("[data-step-title]")).to_have_text("Find your stance")
+    p.keyboard.press("ArrowRight")
+    p.keyboard.press("ArrowRight")
+    expect(p.locator("[data-step-title]")).to_have_text("Big hip circles, clockwise")
+    expect(p.locator("[data-timer]")).to_have_text("1 of 5")
+    expect(p.locator("[data-step-number]")).to_have_text("Step 3")
+
+    for _ in range(6):
+        p.keyboard.press("ArrowRight")
+
+    # Feedback, by keyboard: arrow keys choose within the radio group.
+    expect(p.get_by_role("heading", name="How does your back feel now?")).to_be_focused()
+    p.keyboard.press("Tab")
+    p.keyboard.press("Space")  # first radio: Better
+    p.keyboard.press("Tab")
+    p.keyboard.type("12")
+    p.keyboard.press("Enter")
+    expect(p.locator("[data-pain-error]")).to_have_text("Pain must be a whole number from 0 to 10.")
+    p.keyboard.press("Control+A")
+    p.keyboard.type("2")
+    p.keyboard.press("Enter")
+    expect(p.locator("[data-save-status]")).to_have_text(re.compile("^Saved"))
+
+    session = PracticeSession.objects.get()
+    assert (session.feeling, session.pain, session.completed, session.source) == (
+        "better",
+        2,
+        True,
+        "web",
+    )
+    assert SafetyScreen.objects.get().tier == "none"
+
+    p.get_by_role("link", name="Your sessions").first.click()
+    row = p.locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("5-minute desk reset")
+    expect(row).to_contain_text("Better")
+
+
+def test_a_yes_to_the_safety_question_stops_before_the_routine(app: App, page: object) -> None:
+    from playwright.sync_api import expect
+
+    p = page  # type: ignore[assignment]
+    p.goto(app.login_url)
+    p.goto(f"{app.base}/break/desk-reset/")
+    p.get_by_label("Yes, one or more of these").check()
+    p.get_by_role("button", name="Continue").click()
+    expect(p.get_by_role("heading", name="Please get medical help now")).to_be_visible()
+    expect(p.get_by_role("alert")).to_contain_text("Call 112")
+    p.goto(f"{app.base}/break/desk-reset/")
+    expect(p.get_by_role("heading", name=re.compile("one safety question"))).to_be_visible()
+    assert not PracticeSession.objects.exists()
+
+
+def test_the_player_survives_a_server_restart_and_saves_once(app: App, page: object) -> None:
+    from playwright.sync_api import expect
+
+    p = page  # type: ignore[assignment]
+    p.goto(app.login_url)
+    p.goto(f"{app.base}/break/desk-reset/")
+    p.get_by_label("No, none of these").check()
+    p.get_by_role("button", name="Continue").click()
+    p.get_by_role("button", name="Start").click()
+    expect(p.locator("[data-step-title]")).to_have_text("Find your stance")
+
+    app.kill()  # mid-routine: the server is gone
+
+    # The routine carries on in the page.
+    for _ in range(8):
+        p.get_by_role("button", name="Next →").click()
+    p.get_by_label("About the same").check()
+    p.locator("[data-pain]").fill("5")
+    p.get_by_role("button", name="Save").click()
+    status = p.locator("[data-save-status]")
+    expect(status).to_have_attribute("data-state", "retrying", timeout=10_000)
+    expect(status).to_contain_text("kept in this browser")
+    assert not PracticeSession.objects.exists()
+
+    app.start()  # same port, same database, same secret key
+    expect(status).to_have_attribute("data-state", "saved", timeout=45_000)
+
+    session = PracticeSession.objects.get()
+    assert (session.feeling, session.pain, session.completed) == ("same", 5, True)
+    # Every retry carried the same key: reloading (which sends anything left) adds nothing.
+    p.goto(f"{app.base}/sessions/")
+    p.wait_for_timeout(1000)
+    assert PracticeSession.objects.count() == 1
+    assert p.evaluate("localStorage.getItem('backcare.outbox.v1')") == "{}"
+
+
+def test_reduced_motion_stops_the_pacer_animation(app: App, browser: object) -> None:
+    context = browser.new_context(reduced_motion="reduce")  # type: ignore[attr-defined]
+    p = context.new_page()
+    p.goto(app.login_url)
+    p.goto(f"{app.base}/break/desk-reset/")
+    p.get_by_label("No, none of these").check()
+    p.get_by_role("button", name="Continue").click()
+    p.get_by_role("button", name="Start").click()
+    p.keyboard.press("ArrowRight")
+    circle = p.locator("[data-pacer-circle]")
+    assert circle.evaluate("el => getComputedStyle(el).transitionDuration") in ("0s", "0s, 0s")
+    assert circle.evaluate("el => getComputedStyle(el).transform") == "none"
+    context.close()

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from backcare.accounts.services import local_owner
+from backcare.practice.models import PracticeSession
+from backcare.safety.models import SafetyScreen
+from tests.helpers import screened
+
+BACKCARE = [sys.executable, "-m", "backcare"]
+
+
+def run(
+    args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*BACKCARE, *args], env=env, input=stdin, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_version_is_printed_without_setting_anything_up() -> None:
+    out = subprocess.run([*BACKCARE, "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().startswith("backcare 0.")
+
+
+def test_an_unknown_routine_lists_the_valid_ones(cli_env: dict[str, str]) -> None:
+    r = run(["break", "handstand"], cli_env)
+    assert r.returncode == 2
+    assert "no routine called 'handstand'" in r.stdout
+    assert "desk-reset (5-minute desk reset)" in r.stdout
+
+
+def test_break_fast_records_a_terminal_session(cli_env: dict[str, str]) -> None:
+    r = run(["break", "desk-reset", "--fast"], cli_env, stdin="n\nbetter\n3\n")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Step 8 of 8" in r.stdout
+    assert "Saved: 5-minute desk reset, 8 of 8 steps." in r.stdout
+    session = PracticeSession.objects.get()
+    assert session.user == local_owner()
+    assert (session.source, session.completed, session.feeling, session.pain) == (
+        "terminal",
+        True,
+        "better",
+        3,
+    )
+    assert session.steps_completed == session.steps_total == 8
+    assert SafetyScreen.objects.get().tier == "none"
+
+
+def test_pain_outside_zero_to_ten_is_asked_again(cli_env: dict[str, str]) -> None:
+    r = run(["break", "--fast"], cli_env, stdin="n\nsame\n11\n4\n")
+    assert r.returncode == 0, r.stderr
+    assert "Please give a whole number from 0 to 10." in r.stdout
+    assert PracticeSession.objects.get().pain == 4
+
+
+def test_an_emergency_answer_stops_before_any_exercise(cli_env: dict[str, str]) -> None:
+    r = run(["break", "--fast"], cli_env, stdin="y\n")
+    assert r.returncode == 3
+    assert "Please get medical help now" in r.stdout
+    assert "Call 112" in r.stdout
+    assert "Step 1" not in r.stdout
+    assert not PracticeSession.objects.exists()
+    assert SafetyScreen.objects.get().tier == "emergency"
+
+
+def test_no_answer_to_the_safety_question_means_no_routine(cli_env: dict[str, str]) -> None:
+    r = run(["break", "--fast"], cli_env, stdin="")
+    assert r.returncode == 2
+    assert "The safety question needs an answer" in r.stdout
+    assert not PracticeSession.objects.exists()
+
+
+def test_ctrl_c_offers_to_save_a_partial_session(cli_env: dict[str, str]) -> None:
+    screened(local_owner())
+    proc = subprocess.Popen(
+        [*BACKCARE, "break", "desk-reset"],
+        env=cli_env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate("y\n\n\n", timeout=30)
+    assert proc.returncode == 0, out + err
+    assert "Save this as a partial session?" in out
+    session = PracticeSession.objects.get()
+    assert not session.completed
+    assert session.steps_completed < session.steps_total
+
+
+def test_ctrl_c_and_no_saves_nothing(cli_env: dict[str, str]) -> None:
+    screened(local_owner())
+    proc = subprocess.Popen(
+        [*BACKCARE, "break"],
+        env=cli_env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate("n\n", timeout=30)
+    assert proc.returncode == 130
+    assert "Not saved." in out
+    assert not PracticeSession.objects.exists()
+
+
+def test_login_url_prints_a_one_time_link(cli_env: dict[str, str]) -> None:
+    r = run(["login-url", "--base-url", "http://127.0.0.1:9999"], cli_env)
+    assert r.returncode == 0
+    assert r.stdout.startswith("http://127.0.0.1:9999/login/token/")
+
+
+def test_login_url_for_an_unknown_email_says_so(cli_env: dict[str, str]) -> None:
+    r = run(["login-url", "--user", "nobody@example.org"], cli_env)
+    assert r.returncode == 1
+    assert "No account with the email 'nobody@example.org'" in r.stderr
+
+
+def test_serve_on_a_taken_port_says_how_to_fix_it(cli_env: dict[str, str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = run(["serve", "--no-browser", "--port", str(port)], cli_env, timeout=30)
+    assert r.returncode == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in r.stderr
+    assert f"backcare serve --port {port + 1}" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("BACKCARE_DATA_DIR", "/proc/backcare-cannot-be-here"),
+        ("BACKCARE_DATABASE_URL", "sqlite:////proc/backcare-cannot-be-here/db.sqlite3"),
+    ],
+)
+def test_an_unwritable_location_is_a_clear_startup_error(
+    cli_env: dict[str, str], variable: str, value: str
+) -> None:
+    env = {**cli_env, variable: value}
+    r = run(["login-url"], env)
+    assert r.returncode == 1
+    assert "/proc/backcare-cannot-be-here" in r.stderr
+    assert variable in r.stderr
+    assert "Traceback" not in r.stderr
