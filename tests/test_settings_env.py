@@ -49,13 +49,19 @@ def test_secrets_can_come_from_a_file(tmp_path: Path, monkeypatch: pytest.Monkey
     assert envstr("BACKCARE_SECRET_KEY", "") == "from-a-file"
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db: None) -> None:
+def test_the_database_url_chooses_the_engine_and_its_tuning(db: None) -> None:
     from django.conf import settings
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        assert cursor.fetchone()[0] == "wal"
-    assert settings.DATABASES["default"]["OPTIONS"]["timeout"] == 20
+    config = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+        assert config["OPTIONS"]["timeout"] == 20
+        assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    else:
+        assert connection.vendor == "postgresql"
+        assert config["ENGINE"] == "django.db.backends.postgresql"
+        assert config["CONN_MAX_AGE"] == 600
+        assert config["CONN_HEALTH_CHECKS"] is True

@@ -13,9 +13,14 @@ import webbrowser
 
 from backcare.cli import fail, prepare_database
 
-# One process, several threads: Django's views block on the database, and one
-# process keeps memory low on a laptop. Raise BACKCARE_WORKERS on a server.
-DEFAULT_THREADS = 8
+# Measured in bench/RESULTS.md: under the GIL, two threads per process beat
+# eight, and extra processes scale with cores. Local mode serves one person,
+# so one process keeps memory low; multi-user mode uses one per core.
+DEFAULT_THREADS = 2
+
+
+def default_workers(local_mode: bool) -> int:
+    return 1 if local_mode else max(1, os.cpu_count() or 1)
 
 
 def is_loopback(host: str) -> bool:
@@ -109,14 +114,13 @@ def serve(host: str, port: int, open_browser: bool) -> int:
     from granian.constants import Interfaces
     from granian.log import LogLevels
 
-    threads = int(os.environ.get("BACKCARE_THREADS", DEFAULT_THREADS))
     server = Granian(
         "backcare.wsgi:application",
         address=host.strip("[]"),
         port=port,
         interface=Interfaces.WSGI,
-        workers=int(os.environ.get("BACKCARE_WORKERS", 1)),
-        blocking_threads=threads,
+        workers=settings.SERVER_WORKERS or default_workers(settings.LOCAL_MODE),
+        blocking_threads=settings.SERVER_THREADS,
         log_level=LogLevels.warning,
         respawn_failed_workers=True,
     )

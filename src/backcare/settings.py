@@ -36,6 +36,10 @@ LOCAL_MODE = MODE == "local"
 ALLOWED_HOSTS = envlist("BACKCARE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("BACKCARE_CSRF_TRUSTED_ORIGINS", [])
 EMERGENCY_NUMBER = envstr("BACKCARE_EMERGENCY_NUMBER", "112")
+# `backcare serve`: processes (0 = one in local mode, one per core otherwise)
+# and threads per process.
+SERVER_WORKERS = envint("BACKCARE_WORKERS", 0)
+SERVER_THREADS = envint("BACKCARE_THREADS", 2)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -107,7 +111,6 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             )
     # WAL lets readers and one writer work at once; IMMEDIATE transactions and a
     # busy timeout make concurrent writers wait instead of failing at once.
-    _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from backcare.core.routine import Routine as RoutineSpec
 
@@ -28,7 +29,7 @@ class Routine(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
+    @cached_property
     def spec(self) -> RoutineSpec:
         return RoutineSpec.model_validate(self.definition)
 
