@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,6 +144,15 @@ def step_title(page: object) -> str:
     return page.locator("[data-step-title]").inner_text()  # type: ignore[attr-defined,no-any-return]
 
 
+def start_routine(p: Any, app: App) -> None:
+    """Sign in, answer the safety question clear and start the desk reset."""
+    p.goto(app.login_url)
+    p.goto(f"{app.base}/break/desk-reset/")
+    p.get_by_label("No, none of these").check()
+    p.get_by_role("button", name="Continue").click()
+    p.get_by_role("button", name="Start").click()
+
+
 def test_the_whole_journey_by_keyboard(app: App, page: object) -> None:
     from playwright.sync_api import expect
 
@@ -245,11 +255,7 @@ def test_the_player_survives_a_server_restart_and_saves_once(app: App, page: obj
     from playwright.sync_api import expect
 
     p = page  # type: ignore[assignment]
-    p.goto(app.login_url)
-    p.goto(f"{app.base}/break/desk-reset/")
-    p.get_by_label("No, none of these").check()
-    p.get_by_role("button", name="Continue").click()
-    p.get_by_role("button", name="Start").click()
+    start_routine(p, app)
     expect(p.locator("[data-step-title]")).to_have_text("Find your stance")
 
     app.kill()  # mid-routine: the server is gone
@@ -280,13 +286,54 @@ def test_the_player_survives_a_server_restart_and_saves_once(app: App, page: obj
 def test_reduced_motion_stops_the_pacer_animation(app: App, browser: object) -> None:
     context = browser.new_context(reduced_motion="reduce")  # type: ignore[attr-defined]
     p = context.new_page()
-    p.goto(app.login_url)
-    p.goto(f"{app.base}/break/desk-reset/")
-    p.get_by_label("No, none of these").check()
-    p.get_by_role("button", name="Continue").click()
-    p.get_by_role("button", name="Start").click()
+    start_routine(p, app)
     p.keyboard.press("ArrowRight")
     circle = p.locator("[data-pacer-circle]")
     assert circle.evaluate("el => getComputedStyle(el).transitionDuration") in ("0s", "0s, 0s")
     assert circle.evaluate("el => getComputedStyle(el).transform") == "none"
+    context.close()
+
+
+# Records calls to the speech and wake-lock APIs, which headless Chromium lacks.
+RECORD_BROWSER_APIS = """
+window.__spoken = [];
+window.__wakeLocks = {requested: 0, released: 0};
+window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+Object.defineProperty(window, "speechSynthesis", {value: {
+  speaking: false,
+  speak(u) { window.__spoken.push(u.text); },
+  cancel() {},
+}});
+Object.defineProperty(navigator, "wakeLock", {value: {
+  async request() {
+    window.__wakeLocks.requested += 1;
+    return {
+      addEventListener() {},
+      async release() { window.__wakeLocks.released += 1; },
+    };
+  },
+}});
+"""
+
+
+def test_spoken_cues_and_the_screen_wake_lock(app: App, browser: object) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context()  # type: ignore[attr-defined]
+    context.add_init_script(RECORD_BROWSER_APIS)
+    p = context.new_page()
+    p.goto(app.login_url)
+    p.goto(f"{app.base}/break/desk-reset/")
+    p.get_by_label("No, none of these").check()
+    p.get_by_role("button", name="Continue").click()
+    p.get_by_label("Read the steps aloud").first.check()
+    p.get_by_role("button", name="Start").click()
+    expect(p.locator("[data-step-title]")).to_have_text("Find your stance")
+    p.wait_for_function("window.__spoken.length > 0")
+    assert p.evaluate("window.__spoken[0]").startswith("Find your stance.")
+    assert p.evaluate("window.__wakeLocks.requested") == 1
+    p.keyboard.press("Space")  # pause: the screen may sleep again
+    p.wait_for_function("window.__wakeLocks.released === 1")
+    # The choice is remembered for the next routine.
+    assert p.evaluate("localStorage.getItem('backcare.voice')") == "on"
     context.close()

@@ -77,11 +77,12 @@ def test_no_answer_to_the_safety_question_means_no_routine(cli_env: dict[str, st
     assert not PracticeSession.objects.exists()
 
 
-def test_ctrl_c_offers_to_save_a_partial_session(cli_env: dict[str, str]) -> None:
+def interrupted_break(env: dict[str, str], answer: str) -> tuple[int, str]:
+    """Start a real-time routine, press Ctrl-C during it, then type ANSWER."""
     screened(local_owner())
     proc = subprocess.Popen(
         [*BACKCARE, "break", "desk-reset"],
-        env=cli_env,
+        env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -89,8 +90,13 @@ def test_ctrl_c_offers_to_save_a_partial_session(cli_env: dict[str, str]) -> Non
     )
     time.sleep(4)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate("y\n\n\n", timeout=30)
-    assert proc.returncode == 0, out + err
+    out, err = proc.communicate(answer, timeout=30)
+    return proc.returncode, out + err
+
+
+def test_ctrl_c_offers_to_save_a_partial_session(cli_env: dict[str, str]) -> None:
+    code, out = interrupted_break(cli_env, "y\n\n\n")
+    assert code == 0, out
     assert "Save this as a partial session?" in out
     session = PracticeSession.objects.get()
     assert not session.completed
@@ -98,19 +104,8 @@ def test_ctrl_c_offers_to_save_a_partial_session(cli_env: dict[str, str]) -> Non
 
 
 def test_ctrl_c_and_no_saves_nothing(cli_env: dict[str, str]) -> None:
-    screened(local_owner())
-    proc = subprocess.Popen(
-        [*BACKCARE, "break"],
-        env=cli_env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(4)
-    proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate("n\n", timeout=30)
-    assert proc.returncode == 130
+    code, out = interrupted_break(cli_env, "n\n")
+    assert code == 130
     assert "Not saved." in out
     assert not PracticeSession.objects.exists()
 
@@ -154,3 +149,32 @@ def test_an_unwritable_location_is_a_clear_startup_error(
     assert "/proc/backcare-cannot-be-here" in r.stderr
     assert variable in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_ctrl_c_stops_the_server_cleanly(cli_env: dict[str, str]) -> None:
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [*BACKCARE, "serve", "--no-browser", "--port", str(port)],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                assert r.status == 200
+                break
+        except OSError:
+            time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "/login/token/" in out
+    assert "backcare stopped." in out
+    assert "Traceback" not in out

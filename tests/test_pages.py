@@ -180,3 +180,38 @@ def test_signing_out_needs_a_post(alice_client: Client) -> None:
     assert alice_client.get("/logout/").status_code == 405
     alice_client.post("/logout/")
     assert alice_client.get("/").status_code == 302
+
+
+def test_multi_user_sign_up_creates_an_account(client: Client, settings: object) -> None:
+    settings.ACCOUNT_ALLOW_SIGNUPS = True  # type: ignore[attr-defined]
+    r = client.post(
+        "/accounts/signup/",
+        {
+            "email": "carol@example.org",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
+    )
+    assert r.status_code == 302
+    carol = User.objects.get(email="carol@example.org")
+    assert carol.check_password("a-long-pass-phrase")
+    assert client.get("/").status_code == 200
+
+
+def test_sign_up_is_closed_in_local_mode(client: Client) -> None:
+    r = client.post(
+        "/accounts/signup/",
+        {
+            "email": "mallory@example.org",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
+    )
+    assert not User.objects.filter(email="mallory@example.org").exists()
+    assert r.status_code in (200, 403)
+
+
+def test_passwords_are_hashed_with_argon2_in_production() -> None:
+    from backcare import settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")

@@ -191,6 +191,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+NINJA_PAGINATION_PER_PAGE = 20
+
 # --- Static files, language, time --------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
