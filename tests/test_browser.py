@@ -337,3 +337,47 @@ def test_spoken_cues_and_the_screen_wake_lock(app: App, browser: object) -> None
     # The choice is remembered for the next routine.
     assert p.evaluate("localStorage.getItem('backcare.voice')") == "on"
     context.close()
+
+
+def test_a_queued_result_is_only_ever_sent_for_its_owner(app: App, page: object) -> None:
+    import json
+    import uuid
+
+    from backcare.accounts.services import local_owner
+
+    p = page  # type: ignore[assignment]
+    p.goto(app.login_url)
+    me = str(local_owner().pk)
+
+    def queued(owner: str) -> dict[str, object]:
+        return {
+            "owner": owner,
+            "ready": True,
+            "queuedAt": 0,
+            "attempts": 0,
+            "result": {
+                "idempotency_key": str(uuid.uuid4()),
+                "routine": "desk-reset",
+                "source": "web",
+                "started_at": "2026-11-20T10:00:00Z",
+                "ended_at": "2026-11-20T10:05:00Z",
+                "active_s": 280,
+                "steps_completed": 8,
+                "completed": True,
+                "pain": 6,
+            },
+        }
+
+    someone_else, mine = queued("someone-else"), queued(me)
+    store = {e["result"]["idempotency_key"]: e for e in (someone_else, mine)}  # type: ignore[index]
+    p.evaluate("s => localStorage.setItem('backcare.outbox.v1', s)", json.dumps(store))
+    p.goto(f"{app.base}/sessions/")  # any page sends what is waiting
+    p.wait_for_function(
+        "Object.keys(JSON.parse(localStorage.getItem('backcare.outbox.v1'))).length === 1"
+    )
+    left = json.loads(p.evaluate("localStorage.getItem('backcare.outbox.v1')"))
+    [(_, remaining)] = left.items()
+    assert remaining["owner"] == "someone-else"
+    session = PracticeSession.objects.get()
+    assert str(session.idempotency_key) == mine["result"]["idempotency_key"]  # type: ignore[index]
+    assert session.user == local_owner()

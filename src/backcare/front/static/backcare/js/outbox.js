@@ -2,6 +2,8 @@
 // survives a server restart, a lost connection or a closed tab: every page
 // of the app sends what is waiting, with growing pauses between tries. The
 // idempotency key makes a repeated send harmless: one record, never two.
+// Each result remembers who it belongs to and is only sent while that person
+// is signed in, so on a shared browser nobody's result lands in another account.
 
 const STORE_KEY = "backcare.outbox.v1";
 const SESSIONS_URL = "/api/v1/sessions";
@@ -42,9 +44,19 @@ export function newKey() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+function currentUser() {
+  return document.body?.dataset.userId || null;
+}
+
 export function put(result, { ready }) {
   const entries = read();
-  entries[result.idempotency_key] = { result, ready, queuedAt: Date.now(), attempts: 0 };
+  entries[result.idempotency_key] = {
+    result,
+    ready,
+    owner: currentUser(),
+    queuedAt: Date.now(),
+    attempts: 0,
+  };
   write(entries);
 }
 
@@ -104,7 +116,9 @@ export async function flush() {
   let nextDelay = null;
   try {
     const now = Date.now();
+    const user = currentUser();
     for (const [key, entry] of Object.entries(read())) {
+      if (!user || entry.owner !== user) continue;
       if (!entry.ready && now - entry.queuedAt < ABANDONED_AFTER_MS) continue;
       announce(key, "sending");
       const outcome = await sendOne(key, entry);
