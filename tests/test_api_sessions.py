@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from backcare.accounts.models import User
+from backcare.library.models import Routine
 from backcare.practice.models import PracticeSession
-from backcare.routines.models import Routine
 from tests.helpers import make_session, session_body
 
 pytestmark = pytest.mark.django_db
