@@ -163,7 +163,8 @@ def test_session_auth_needs_the_csrf_token(alice: User, desk_reset: Routine) -> 
 
 def test_routines_are_listed_with_their_steps(alice_client: Client, desk_reset: Routine) -> None:
     listing = alice_client.get("/api/v1/routines").json()
-    assert [r["id"] for r in listing] == ["desk-reset"]
+    assert "desk-reset" in [r["id"] for r in listing]
+    assert len(listing) >= 12
     detail = alice_client.get("/api/v1/routines/desk-reset").json()
     assert len(detail["steps"]) == detail["step_count"] == 8
     assert detail["steps"][2]["reps"] == 5

@@ -179,6 +179,7 @@ def test_the_whole_journey_by_keyboard(app: App, page: object) -> None:
     expect(p.locator("[data-step-title]")).to_have_text("Grounding with slow breathing")
     expect(p.locator("[data-step-number]")).to_have_text("Step 1 of 8")
     expect(p.locator("[data-figure-img]")).to_have_attribute("src", re.compile("stand-tall.svg"))
+    expect(p.locator("[data-pacer]")).to_be_hidden()  # no breathing pattern on step 1
     first = p.locator("[data-timer]").inner_text()
     p.wait_for_timeout(1500)
     assert p.locator("[data-timer]").inner_text() != first, "the countdown should run"
@@ -195,6 +196,7 @@ def test_the_whole_journey_by_keyboard(app: App, page: object) -> None:
     # Arrows move between steps; the breathing pacer and rep counter show.
     p.keyboard.press("ArrowRight")
     expect(p.locator("[data-step-number]")).to_have_text("Step 2 of 8")
+    expect(p.locator("[data-pacer]")).to_be_visible()
     expect(p.locator("[data-pacer-label]")).to_contain_text(
         re.compile("Breathe in|Hold|Breathe out")
     )

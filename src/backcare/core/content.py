@@ -285,15 +285,28 @@ def read_yaml(path: Path, source: str) -> Any:
 
 
 def _load_folder(
-    root: Path, folder: str, model: type[M], problems: list[str]
+    root: Path, folder: str, model: type[M], problems: list[str], broken_ids: set[str]
 ) -> dict[str, tuple[M, str]]:
+    """Valid items by id; the ids of invalid files go to BROKEN_IDS.
+
+    Links to a file that failed are not reported again: its own problems say
+    what is wrong, and a second message in every file linking to it would bury
+    them.
+    """
     found: dict[str, tuple[M, str]] = {}
     for path in sorted((root / folder).glob("*.yaml")):
         source = f"{folder}/{path.name}"
         try:
-            item = parse(model, read_yaml(path, source), source)
+            data = read_yaml(path, source)
         except ContentError as exc:
             problems.extend(exc.problems)
+            continue
+        try:
+            item = parse(model, data, source)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                broken_ids.add(data["id"])
             continue
         item_id = str(getattr(item, "id"))  # noqa: B009 - every content model has an id
         if item_id in found:
@@ -334,9 +347,11 @@ def check_library(
     lessons: dict[str, tuple[Lesson, str]],
     references: dict[str, str],
     pose_keys: set[str] | None,
+    broken_ids: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Problems that span files: links, sources, poses and computed lengths."""
     problems: list[str] = []
+    known_exercises = set(exercises) | broken_ids
 
     def check_sources(keys: list[str], source: str) -> None:
         for i, key in enumerate(keys):
@@ -347,7 +362,7 @@ def check_library(
         check_sources(exercise.sources, source)
         for link in ("regression", "progression"):
             target = getattr(exercise, link)
-            if target is not None and target not in exercises:
+            if target is not None and target not in known_exercises:
                 problems.append(f"{source}: {link}: no exercise with id {target!r}")
             if target == exercise.id:
                 problems.append(f"{source}: {link}: an exercise cannot link to itself")
@@ -358,13 +373,12 @@ def check_library(
 
     for routine, source in routines.values():
         check_sources(routine.sources, source)
-        known = True
+        known = all(item.exercise in exercises for item in routine.items)
         for i, item in enumerate(routine.items):
-            if item.exercise not in exercises:
+            if item.exercise not in known_exercises:
                 problems.append(
                     f"{source}: items.{i}.exercise: no exercise with id {item.exercise!r}"
                 )
-                known = False
         if known:
             total = sum(exercises[it.exercise][0].total_s(it.rounds) for it in routine.items)
             low, high = ROUTINE_SECONDS
@@ -393,10 +407,13 @@ def load_library(root: Path, pose_keys: set[str] | None = None) -> Library:
     """
     problems: list[str] = []
     references = load_references(root, problems)
-    exercises = _load_folder(root, "exercises", Exercise, problems)
-    routines = _load_folder(root, "routines", RoutineFile, problems)
-    lessons = _load_folder(root, "lessons", Lesson, problems)
-    problems.extend(check_library(exercises, routines, lessons, references, pose_keys))
+    broken: set[str] = set()
+    exercises = _load_folder(root, "exercises", Exercise, problems, broken)
+    routines = _load_folder(root, "routines", RoutineFile, problems, broken)
+    lessons = _load_folder(root, "lessons", Lesson, problems, broken)
+    problems.extend(
+        check_library(exercises, routines, lessons, references, pose_keys, frozenset(broken))
+    )
     if problems:
         raise ContentError(problems)
     return Library(

@@ -83,10 +83,8 @@ class DefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         item.content_hash = digest(spec)
         item.origin = Origin.CUSTOM
         self.fill(item, spec)
-        if commit:
-            with transaction.atomic():
-                item.save()
-        return item
+        with transaction.atomic():
+            return super().save(commit=commit)
 
     def fill(self, item: Any, spec: Any) -> None:
         """Set the listing columns computed from the definition."""
