@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from backcare.accounts.models import ApiToken, User
-from backcare.routines.loader import load_builtin_content
-from backcare.routines.models import Routine
+from backcare.library.loader import load_builtin_content
+from backcare.library.models import Routine
 from tests.helpers import database_url, make_user, signed_in
 
 

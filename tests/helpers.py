@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client
 
 from backcare.accounts.models import User
+from backcare.library.models import Routine
 from backcare.practice.models import PracticeSession
-from backcare.routines.models import Routine
 from backcare.safety.models import SafetyScreen
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from backcare.accounts.models import User
+from backcare.library.models import Routine
 from backcare.practice.models import PracticeSession
-from backcare.routines.models import Routine
 from tests.helpers import make_session, session_body
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,8 @@ def test_session_auth_needs_the_csrf_token(alice: User, desk_reset: Routine) -> 
 
 def test_routines_are_listed_with_their_steps(alice_client: Client, desk_reset: Routine) -> None:
     listing = alice_client.get("/api/v1/routines").json()
-    assert [r["id"] for r in listing] == ["desk-reset"]
+    assert "desk-reset" in [r["id"] for r in listing]
+    assert len(listing) >= 12
     detail = alice_client.get("/api/v1/routines/desk-reset").json()
     assert len(detail["steps"]) == detail["step_count"] == 8
     assert detail["steps"][2]["reps"] == 5

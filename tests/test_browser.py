@@ -176,7 +176,10 @@ def test_the_whole_journey_by_keyboard(app: App, page: object) -> None:
     # The player: Start is focused; Space starts.
     expect(p.get_by_role("button", name="Start")).to_be_focused()
     p.keyboard.press("Space")
-    expect(p.locator("[data-step-title]")).to_have_text("Find your stance")
+    expect(p.locator("[data-step-title]")).to_have_text("Grounding with slow breathing")
+    expect(p.locator("[data-step-number]")).to_have_text("Step 1 of 8")
+    expect(p.locator("[data-figure-img]")).to_have_attribute("src", re.compile("stand-tall.svg"))
+    expect(p.locator("[data-pacer]")).to_be_hidden()  # no breathing pattern on step 1
     first = p.locator("[data-timer]").inner_text()
     p.wait_for_timeout(1500)
     assert p.locator("[data-timer]").inner_text() != first, "the countdown should run"
@@ -192,17 +195,19 @@ def test_the_whole_journey_by_keyboard(app: App, page: object) -> None:
 
     # Arrows move between steps; the breathing pacer and rep counter show.
     p.keyboard.press("ArrowRight")
-    expect(p.locator("[data-step-title]")).to_have_text("Slow breathing with a pause")
+    expect(p.locator("[data-step-number]")).to_have_text("Step 2 of 8")
+    expect(p.locator("[data-pacer]")).to_be_visible()
     expect(p.locator("[data-pacer-label]")).to_contain_text(
         re.compile("Breathe in|Hold|Breathe out")
     )
     p.keyboard.press("ArrowLeft")
-    expect(p.locator("[data-step-title]")).to_have_text("Find your stance")
+    expect(p.locator("[data-step-number]")).to_have_text("Step 1 of 8")
     p.keyboard.press("ArrowRight")
     p.keyboard.press("ArrowRight")
-    expect(p.locator("[data-step-title]")).to_have_text("Big hip circles, clockwise")
+    expect(p.locator("[data-step-title]")).to_have_text("Big hip circles")
+    expect(p.locator("[data-step-text]")).to_contain_text("clockwise")
     expect(p.locator("[data-timer]")).to_have_text("1 of 5")
-    expect(p.locator("[data-step-number]")).to_have_text("Step 3")
+    expect(p.locator("[data-step-number]")).to_have_text("Step 3 of 8")
 
     for _ in range(6):
         p.keyboard.press("ArrowRight")
@@ -256,7 +261,7 @@ def test_the_player_survives_a_server_restart_and_saves_once(app: App, page: obj
 
     p = page  # type: ignore[assignment]
     start_routine(p, app)
-    expect(p.locator("[data-step-title]")).to_have_text("Find your stance")
+    expect(p.locator("[data-step-title]")).to_have_text("Grounding with slow breathing")
 
     app.kill()  # mid-routine: the server is gone
 
@@ -328,9 +333,9 @@ def test_spoken_cues_and_the_screen_wake_lock(app: App, browser: object) -> None
     p.get_by_role("button", name="Continue").click()
     p.get_by_label("Read the steps aloud").first.check()
     p.get_by_role("button", name="Start").click()
-    expect(p.locator("[data-step-title]")).to_have_text("Find your stance")
+    expect(p.locator("[data-step-title]")).to_have_text("Grounding with slow breathing")
     p.wait_for_function("window.__spoken.length > 0")
-    assert p.evaluate("window.__spoken[0]").startswith("Find your stance.")
+    assert p.evaluate("window.__spoken[0]").startswith("Grounding with slow breathing.")
     assert p.evaluate("window.__wakeLocks.requested") == 1
     p.keyboard.press("Space")  # pause: the screen may sleep again
     p.wait_for_function("window.__wakeLocks.released === 1")
@@ -381,3 +386,50 @@ def test_a_queued_result_is_only_ever_sent_for_its_owner(app: App, page: object)
     session = PracticeSession.objects.get()
     assert str(session.idempotency_key) == mine["result"]["idempotency_key"]  # type: ignore[index]
     assert session.user == local_owner()
+
+
+def test_the_library_in_danish_starts_a_routine(app: App, page: object) -> None:
+    from playwright.sync_api import expect
+
+    p = page  # type: ignore[assignment]
+    p.goto(app.login_url)
+    p.goto(f"{app.base}/library/")
+    p.get_by_role("button", name="Dansk").click()
+    expect(p.locator("html")).to_have_attribute("lang", "da")
+    expect(p.get_by_role("heading", level=1)).to_have_text("Øvelsesbibliotek")
+    # Filtering updates the results in place (HTMX) and keeps the address.
+    p.get_by_label("Stilling").select_option("kneeling")
+    expect(p).to_have_url(re.compile("position=kneeling"))
+    expect(p.locator("#results a[href='/library/exercises/bird-dog/']")).to_be_visible()
+    expect(p.locator("#results a[href='/library/exercises/glute-bridge/']")).to_have_count(0)
+
+    p.goto(f"{app.base}/library/routines/core-level-1/")
+    p.get_by_role("link", name="Start", exact=True).click()
+    p.get_by_label("Nej, ingen af dem").check()
+    p.get_by_role("button", name="Fortsæt").click()
+    p.get_by_role("button", name="Start").click()
+    expect(p.locator("[data-step-number]")).to_contain_text("Trin 1")
+    expect(p.locator("[data-step-title]")).to_have_text("Bækkenvip")
+
+
+def test_every_figure_animates_in_the_gallery(app: App, page: object) -> None:
+    p = page  # type: ignore[assignment]
+    p.goto(app.login_url)
+    p.goto(f"{app.base}/library/figures/")
+    cards = p.locator("[data-figure]")
+    count = cards.count()
+    assert count >= 50
+    # The limbs' drawn positions change as the SMIL animation runs.
+    snapshot = """() => [...document.querySelectorAll('[data-figure]')].map(card =>
+        [...card.querySelectorAll('polyline')].map(line => {
+            const box = line.getBBox();
+            return [box.x, box.y, box.width, box.height].map(n => n.toFixed(1)).join();
+        }).join('|'))"""
+    first = p.evaluate(snapshot)
+    p.wait_for_timeout(1500)
+    second = p.evaluate(snapshot)
+    keys = p.evaluate(
+        "() => [...document.querySelectorAll('[data-figure]')].map(c => c.dataset.figure)"
+    )
+    still = [key for key, a, b in zip(keys, first, second, strict=True) if a == b]
+    assert not still, f"figures that did not move: {still}"

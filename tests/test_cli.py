@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +180,24 @@ def test_ctrl_c_stops_the_server_cleanly(cli_env: dict[str, str]) -> None:
     assert "/login/token/" in out
     assert "backcare stopped." in out
     assert "Traceback" not in out
+
+
+def test_any_routine_runs_in_the_terminal(cli_env: dict[str, str]) -> None:
+    screened(local_owner())
+    r = run(["break", "core-level-1", "--fast"], cli_env, stdin="same\n2\n", timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    session = PracticeSession.objects.get()
+    assert session.routine.slug == "core-level-1"
+    assert session.completed and session.steps_completed == session.steps_total
+
+
+def test_content_check_reports_each_problem_with_file_and_field(tmp_path: Path) -> None:
+    from backcare.content import CONTENT_DIR
+
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, broken)
+    (broken / "routines/desk-reset.yaml").write_text("id: desk-reset\n")
+    r = subprocess.run([*BACKCARE, "content", "check", str(broken)], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "routines/desk-reset.yaml: title: Field required" in r.stderr
+    assert "routines/desk-reset.yaml: items: Field required" in r.stderr

@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from backcare.accounts.models import User
-from backcare.routines.models import Routine
+from backcare.library.models import Routine
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from backcare.accounts.models import LoginToken, User
 from backcare.accounts.services import local_owner, login_url, redeem_login_token
-from backcare.routines.models import Routine
+from backcare.library.models import Routine
 from backcare.safety.models import SafetyScreen
 from tests.helpers import make_session, screened
 

@@ -34,8 +34,8 @@ def prepare_database(verbose: bool = False) -> None:
     from django.core.management import call_command
     from django.db import DatabaseError
 
-    from backcare.core.routine import ContentError
-    from backcare.routines.loader import load_builtin_content
+    from backcare.core.content import ContentError
+    from backcare.library.loader import load_builtin_content
 
     try:
         call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
@@ -89,6 +89,40 @@ def cmd_break(args: argparse.Namespace) -> int:
     return run_break(args.routine, fast=args.fast, email=args.user)
 
 
+def cmd_content_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from backcare.content import CONTENT_DIR
+    from backcare.core.content import ContentError, load_library
+    from backcare.core.figure import figure_problems, load_figures
+
+    root = Path(args.directory) if args.directory else CONTENT_DIR
+    if not root.is_dir():
+        return fail(f"{root} is not a directory")
+    problems: list[str] = []
+    try:
+        figures = load_figures(root / "figures")
+        problems.extend(figure_problems(figures))
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        figures = {}
+    pose_keys = {p.stem for p in (root / "figures").glob("*.yaml")}
+    try:
+        library = load_library(root, pose_keys=pose_keys)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return fail(f"{len(problems)} problem(s) in {root}")
+    print(
+        f"OK: {len(library.exercises)} exercises, {len(library.routines)} routines, "
+        f"{len(library.lessons)} lessons, {len(figures)} figures, "
+        f"{len(library.references)} references"
+    )
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -124,6 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     brk.add_argument("--fast", action="store_true", help="run every timer at high speed (demos)")
     brk.add_argument("--user", metavar="EMAIL", help="whose session (default: the local owner)")
     brk.set_defaults(func=cmd_break)
+
+    content = sub.add_parser("content", help="work with exercise, routine and lesson files")
+    content_sub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
+    check = content_sub.add_parser("check", help="validate the content files")
+    check.add_argument("directory", nargs="?", help="content folder (default: the built-in one)")
+    check.set_defaults(func=cmd_content_check)
 
     manage = sub.add_parser("manage", help="run a Django management command (for admins)")
     manage.add_argument("args", nargs=argparse.REMAINDER)

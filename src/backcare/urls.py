@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from backcare.accounts import views as accounts
 from backcare.api.views import api
 from backcare.front import views as front
+from backcare.library import views as library
 from backcare.practice import views as practice
 from backcare.safety import views as safety
 
@@ -15,11 +16,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("safety/", safety.screen, name="safety-screen"),
     path("safety/emergency/", safety.emergency, name="safety-emergency"),
     path("break/<slug:slug>/", practice.player, name="player"),
+    path("library/", library.exercise_list, name="library"),
+    path("library/exercises/<slug:slug>/", library.exercise_detail, name="exercise"),
+    path("library/routines/", library.routine_list, name="routines"),
+    path("library/routines/<slug:slug>/", library.routine_detail, name="routine"),
+    path("library/lessons/", library.lesson_list, name="lessons"),
+    path("library/lessons/<slug:slug>/", library.lesson_detail, name="lesson"),
+    path("library/figures/", library.figure_gallery, name="figures"),
+    path("library/figures/<slug:key>.svg", library.figure_svg, name="figure-svg"),
     path("sessions/", practice.session_list, name="sessions"),
     path("sessions/<int:pk>/", practice.session_detail, name="session-detail"),
     path("login/token/<str:token>/", accounts.token_login, name="token-login"),
     path("locked/", accounts.locked, name="locked"),
     path("logout/", accounts.sign_out, name="sign-out"),
+    path("language/", accounts.set_language, name="set-language"),
     path("settings/api-tokens/", accounts.api_tokens, name="api-tokens"),
     path(
         "settings/api-tokens/<int:pk>/revoke/",

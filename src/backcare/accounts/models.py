@@ -17,6 +17,10 @@ def hash_token(raw: str) -> str:
 
 class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
+    # Empty: follow the browser's language.
+    language = models.CharField(
+        max_length=8, blank=True, choices=[("en", "English"), ("da", "Dansk")]
+    )
 
 
 def current_user(request: HttpRequest) -> User:

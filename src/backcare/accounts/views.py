@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backcare.accounts.models import ApiToken, current_user
@@ -26,6 +30,21 @@ def locked(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Remember the chosen language for this person, on every device."""
+    code = request.POST.get("language", "")
+    if code in dict(settings.LANGUAGES):
+        user = current_user(request)
+        user.language = code
+        user.save(update_fields=["language"])
+        translation.activate(code)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+@require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("home")
@@ -38,9 +57,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         name = request.POST.get("name", "").strip()
         if not name or len(name) > 80:
-            messages.error(request, "Give the token a name of 1 to 80 characters.")
+            messages.error(request, _("Give the token a name of 1 to 80 characters."))
         else:
-            _, new_token = ApiToken.issue(user, name)
+            new_token = ApiToken.issue(user, name)[1]
     return render(
         request,
         "accounts/api_tokens.html",
@@ -53,5 +72,5 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=current_user(request))
     token.delete()
-    messages.success(request, f"Revoked the token “{token.name}”.")
+    messages.success(request, _("Revoked the token “%(name)s”.") % {"name": token.name})
     return redirect("api-tokens")

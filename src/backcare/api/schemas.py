@@ -2,13 +2,45 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from ninja import Field, Schema
 
-from backcare.core.routine import Step
+from backcare.core.content import (
+    Bias,
+    BodyArea,
+    Breathing,
+    Condition,
+    Equipment,
+    Kind,
+    Phase,
+    Position,
+    Side,
+)
+from backcare.core.routine import Step as RoutineStep
 from backcare.core.session import PAIN_MAX, PAIN_MIN, Feeling, Source
 from backcare.practice.models import PracticeSession
-from backcare.routines.models import Routine
+
+
+class Lang(StrEnum):
+    EN = "en"
+    DA = "da"
+
+
+LANG_HELP = "Language of the texts: en or da. Default: the request's Accept-Language."
+
+
+class LangIn(Schema):
+    lang: Lang | None = Field(None, description=LANG_HELP)
+
+
+class ExerciseFilterIn(LangIn):
+    q: str = Field("", description="Words that must all appear in the title or text.")
+    position: Position | None = None
+    equipment: Equipment | None = None
+    body_area: BodyArea | None = None
+    kind: Kind | None = None
+    max_minutes: int | None = Field(None, ge=1, le=60, description="At most this long.")
 
 
 class RoutineOut(Schema):
@@ -18,32 +50,59 @@ class RoutineOut(Schema):
     total_s: int
     step_count: int
 
-    @staticmethod
-    def resolve_id(obj: Routine) -> str:
-        return obj.slug
-
 
 class RoutineDetailOut(RoutineOut):
-    position: str
     stop_rule: str
     sources: list[str]
-    steps: list[Step]
+    steps: list[RoutineStep]
 
-    @staticmethod
-    def resolve_position(obj: Routine) -> str:
-        return obj.spec.position
 
-    @staticmethod
-    def resolve_stop_rule(obj: Routine) -> str:
-        return obj.spec.stop_rule
+class ExerciseOut(Schema):
+    id: str
+    title: str
+    purpose: str
+    position: Position
+    kind: Kind
+    equipment: list[Equipment]
+    body_areas: list[BodyArea]
+    intensity: int
+    phases: list[Phase]
+    bias: Bias
+    contraindications: list[Condition]
+    total_s: int
 
-    @staticmethod
-    def resolve_sources(obj: Routine) -> list[str]:
-        return obj.spec.sources
 
-    @staticmethod
-    def resolve_steps(obj: Routine) -> list[Step]:
-        return obj.spec.steps
+class ExerciseStepOut(Schema):
+    text: str
+    duration_s: int | None
+    reps: int | None
+    rep_s: float
+    side: Side
+    breathing: Breathing | None
+    pose: str
+
+
+class ExerciseDetailOut(ExerciseOut):
+    steps: list[ExerciseStepOut]
+    rounds: int
+    rest_s: int
+    cautions: list[str]
+    regression: str | None
+    progression: str | None
+    sources: list[str]
+
+
+class LessonOut(Schema):
+    id: str
+    order: int
+    title: str
+    reading_minutes: int
+
+
+class LessonDetailOut(LessonOut):
+    body: str
+    try_today: str
+    sources: list[str]
 
 
 class SessionIn(Schema):
@@ -86,7 +145,7 @@ class SessionOut(Schema):
 
     @staticmethod
     def resolve_routine_title(obj: PracticeSession) -> str:
-        return obj.routine.title
+        return obj.routine.title_en
 
     @staticmethod
     def resolve_feeling(obj: PracticeSession) -> str | None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Router, Status
+from django.utils.translation import get_language
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -13,36 +16,173 @@ from backcare import __version__
 from backcare.api.auth import AUTH, request_user
 from backcare.api.schemas import (
     ErrorOut,
+    ExerciseDetailOut,
+    ExerciseFilterIn,
+    ExerciseOut,
+    Lang,
+    LangIn,
+    LessonDetailOut,
+    LessonOut,
     RoutineDetailOut,
     RoutineOut,
     SessionIn,
     SessionOut,
 )
+from backcare.core import content as core
+from backcare.core.search import ExerciseFilter, filter_exercises
+from backcare.library.models import Exercise, Lesson, Routine
+from backcare.library.services import compiled
 from backcare.practice.models import PracticeSession
 from backcare.practice.services import SessionInputError, SessionResult, record_session
-from backcare.routines.models import Routine
 
 api = NinjaAPI(
     title="backcare API",
     version="1",
     urls_namespace="api-v1",
     auth=AUTH,
-    description="Routines and your practice sessions. Authenticate with your browser "
-    "session (plus the CSRF token) or with `Authorization: Bearer <API token>`.",
+    description="Exercises, routines, lessons and your practice sessions. Authenticate "
+    "with your browser session (plus the CSRF token) or with `Authorization: Bearer <token>`.",
 )
 
 routines = Router(tags=["routines"])
+exercises = Router(tags=["exercises"])
+lessons = Router(tags=["lessons"])
 sessions = Router(tags=["sessions"])
 
 
+def language(lang: Lang | None) -> str:
+    if lang is not None:
+        return lang.value
+    return "da" if get_language() == "da" else "en"
+
+
+def exercise_out(exercise: core.Exercise, lang: str, detail: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": exercise.id,
+        "title": exercise.title.get(lang),
+        "purpose": exercise.purpose.get(lang),
+        "position": exercise.position,
+        "kind": exercise.kind,
+        "equipment": exercise.equipment,
+        "body_areas": exercise.body_areas,
+        "intensity": exercise.intensity,
+        "phases": exercise.phases,
+        "bias": exercise.bias,
+        "contraindications": exercise.contraindications,
+        "total_s": round(exercise.total_s()),
+    }
+    if detail:
+        out |= {
+            "steps": [
+                {**step.model_dump(exclude={"text"}), "text": step.text.get(lang)}
+                for step in exercise.steps
+            ],
+            "rounds": exercise.dose.rounds,
+            "rest_s": exercise.dose.rest_s,
+            "cautions": [c.get(lang) for c in exercise.cautions],
+            "regression": exercise.regression,
+            "progression": exercise.progression,
+            "sources": exercise.sources,
+        }
+    return out
+
+
+@exercises.get("", response=list[ExerciseOut], summary="List exercises, filtered")
+def list_exercises(
+    request: HttpRequest,
+    params: Query[ExerciseFilterIn],
+) -> list[dict[str, Any]]:
+    code = language(params.lang)
+    wanted = ExerciseFilter(
+        params.q,
+        params.position,
+        params.equipment,
+        params.body_area,
+        params.kind,
+        params.max_minutes,
+    )
+    specs = [e.spec for e in Exercise.objects.all()]
+    return [exercise_out(e, code) for e in filter_exercises(specs, wanted, code)]
+
+
+@exercises.get("/{slug}", response={200: ExerciseDetailOut, 404: ErrorOut}, summary="An exercise")
+def get_exercise(
+    request: HttpRequest,
+    slug: str,
+    params: Query[LangIn],
+) -> dict[str, Any]:
+    return exercise_out(
+        get_object_or_404(Exercise, slug=slug).spec, language(params.lang), detail=True
+    )
+
+
 @routines.get("", response=list[RoutineOut], summary="List routines")
-def list_routines(request: HttpRequest) -> QuerySet[Routine]:
-    return Routine.objects.all()
+def list_routines(
+    request: HttpRequest,
+    params: Query[LangIn],
+) -> list[dict[str, Any]]:
+    code = language(params.lang)
+    return [
+        {
+            "id": r.slug,
+            "title": r.title(code),
+            "summary": r.spec.summary.get(code),
+            "total_s": r.total_s,
+            "step_count": r.step_count,
+        }
+        for r in Routine.objects.all()
+    ]
 
 
 @routines.get("/{slug}", response={200: RoutineDetailOut, 404: ErrorOut}, summary="A routine")
-def get_routine(request: HttpRequest, slug: str) -> Routine:
-    return get_object_or_404(Routine, slug=slug)
+def get_routine(
+    request: HttpRequest,
+    slug: str,
+    params: Query[LangIn],
+) -> dict[str, Any]:
+    runnable = compiled(get_object_or_404(Routine, slug=slug), language(params.lang))
+    return {
+        **runnable.model_dump(),
+        "total_s": round(runnable.total_s),
+        "step_count": len(runnable.steps),
+    }
+
+
+@lessons.get("", response=list[LessonOut], summary="List lessons")
+def list_lessons(
+    request: HttpRequest,
+    params: Query[LangIn],
+) -> list[dict[str, Any]]:
+    code = language(params.lang)
+    return [
+        {
+            "id": x.slug,
+            "order": x.order,
+            "title": x.title(code),
+            "reading_minutes": x.reading_minutes,
+        }
+        for x in Lesson.objects.all()
+    ]
+
+
+@lessons.get("/{slug}", response={200: LessonDetailOut, 404: ErrorOut}, summary="A lesson")
+def get_lesson(
+    request: HttpRequest,
+    slug: str,
+    params: Query[LangIn],
+) -> dict[str, Any]:
+    lesson = get_object_or_404(Lesson, slug=slug)
+    code = language(params.lang)
+    spec = lesson.spec
+    return {
+        "id": lesson.slug,
+        "order": lesson.order,
+        "title": spec.title.get(code),
+        "reading_minutes": lesson.reading_minutes,
+        "body": spec.body.get(code),
+        "try_today": spec.try_today.get(code),
+        "sources": spec.sources,
+    }
 
 
 @sessions.post(
@@ -94,5 +234,7 @@ def version(request: HttpRequest) -> dict[str, str]:
     return {"version": __version__}
 
 
+api.add_router("/exercises", exercises)
 api.add_router("/routines", routines)
+api.add_router("/lessons", lessons)
 api.add_router("/sessions", sessions)

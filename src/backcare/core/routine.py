@@ -1,63 +1,44 @@
-"""Guided routines: what a routine file holds, and how long it takes.
+"""A routine as the player runs it: one flat list of steps in one language.
 
-A routine is a list of steps. A step is either timed (``duration_s``) or
-counted (``reps``, paced at ``rep_s`` seconds each), may carry a breathing
-pattern, and is done on one side or both.
+Routine files name exercises; ``compile_routine`` expands each exercise's
+steps for its rounds, adds the rests between rounds, and picks one language.
+The browser player, the terminal player and the API all run this form, so a
+routine's length is always the sum of its steps and never typed by hand.
 """
 
 from __future__ import annotations
 
-import re
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+from backcare.core.content import Breathing, Exercise, RoutineFile, Side
 
-
-class Side(StrEnum):
-    LEFT = "left"
-    RIGHT = "right"
-    BOTH = "both"
-
-
-class Breathing(BaseModel):
-    """One breath: in, an optional pause, out. The player paces these."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    in_s: Annotated[float, Field(ge=1, le=10)]
-    hold_s: Annotated[float, Field(ge=0, le=10)] = 0
-    out_s: Annotated[float, Field(ge=1, le=12)]
-
-    @property
-    def cycle_s(self) -> float:
-        return self.in_s + self.hold_s + self.out_s
+REST_TEXT = {
+    "en": "Rest and breathe easily before the next round.",
+    "da": "Hvil og træk vejret roligt før næste runde.",
+}
+REST_TITLE = {"en": "Rest", "da": "Pause"}
 
 
 class Step(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(frozen=True)
 
-    title: Annotated[str, Field(min_length=1, max_length=80)]
-    text: Annotated[str, Field(min_length=1, max_length=600)]
-    duration_s: Annotated[int | None, Field(ge=5, le=600)] = None
-    reps: Annotated[int | None, Field(ge=1, le=50)] = None
-    rep_s: Annotated[float, Field(ge=1, le=30)] = 4
+    exercise: str
+    title: str
+    text: str
+    duration_s: int | None = None
+    reps: int | None = None
+    rep_s: float = 4
     side: Side = Side.BOTH
     breathing: Breathing | None = None
-
-    @model_validator(mode="after")
-    def _timed_or_counted(self) -> Step:
-        if (self.duration_s is None) == (self.reps is None):
-            raise ValueError("give either duration_s or reps, not both and not neither")
-        return self
+    pose: str
+    round: Annotated[int, Field(ge=1)] = 1
+    rounds: Annotated[int, Field(ge=1)] = 1
 
     @property
     def total_s(self) -> float:
-        """How long the step takes when followed at the given pace."""
         if self.duration_s is not None:
             return float(self.duration_s)
         assert self.reps is not None
@@ -65,65 +46,65 @@ class Step(BaseModel):
 
 
 class Routine(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(frozen=True)
 
-    id: Annotated[str, Field(pattern=SLUG.pattern, max_length=60)]
-    title: Annotated[str, Field(min_length=1, max_length=80)]
-    summary: Annotated[str, Field(min_length=1, max_length=400)]
-    position: str
-    stop_rule: Annotated[str, Field(min_length=1, max_length=400)]
-    sources: list[str] = Field(min_length=1)
-    steps: list[Step] = Field(min_length=1, max_length=40)
+    id: str
+    lang: str
+    title: str
+    summary: str
+    stop_rule: str
+    sources: list[str]
+    steps: list[Step] = Field(min_length=1)
 
     @property
     def total_s(self) -> float:
         return sum(step.total_s for step in self.steps)
 
 
-class ContentError(Exception):
-    """A content file is wrong; ``problems`` holds one line per fault as file: field: what."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
-
-
-def parse_routine(data: Any, source: str) -> Routine:
-    """Validate DATA (already parsed YAML) read from SOURCE, or raise ContentError."""
-    if not isinstance(data, dict):
-        raise ContentError([f"{source}: (top level): expected a mapping of fields"])
-    try:
-        return Routine.model_validate(data)
-    except ValidationError as exc:
-        raise ContentError(
-            [f"{source}: {_field_path(err['loc'])}: {err['msg']}" for err in exc.errors()]
-        ) from None
-
-
-def load_routine_file(path: Path) -> Routine:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ContentError([f"{path.name}: (file): not valid YAML: {exc}"]) from None
-    routine = parse_routine(data, path.name)
-    if routine.id != path.stem:
-        raise ContentError([f"{path.name}: id: {routine.id!r} must match the file name"])
-    return routine
-
-
-def load_routines(directory: Path) -> list[Routine]:
-    """Every routine file in DIRECTORY; all problems are gathered before raising."""
-    routines: list[Routine] = []
-    problems: list[str] = []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            routines.append(load_routine_file(path))
-        except ContentError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ContentError(problems)
-    return routines
+def compile_routine(routine: RoutineFile, exercises: Mapping[str, Exercise], lang: str) -> Routine:
+    """Expand ROUTINE into steps in LANG; every exercise it names must be in EXERCISES."""
+    steps: list[Step] = []
+    sources = list(routine.sources)
+    for item in routine.items:
+        exercise = exercises[item.exercise]
+        rounds = item.rounds or exercise.dose.rounds
+        title = exercise.title.get(lang)
+        for round_number in range(1, rounds + 1):
+            if round_number > 1 and exercise.dose.rest_s:
+                steps.append(
+                    Step(
+                        exercise=exercise.id,
+                        title=REST_TITLE.get(lang, REST_TITLE["en"]),
+                        text=REST_TEXT.get(lang, REST_TEXT["en"]),
+                        duration_s=exercise.dose.rest_s,
+                        pose=exercise.steps[0].pose,
+                        round=round_number,
+                        rounds=rounds,
+                    )
+                )
+            for step in exercise.steps:
+                steps.append(
+                    Step(
+                        exercise=exercise.id,
+                        title=title,
+                        text=step.text.get(lang),
+                        duration_s=step.duration_s,
+                        reps=step.reps,
+                        rep_s=step.rep_s,
+                        side=step.side,
+                        breathing=step.breathing,
+                        pose=step.pose,
+                        round=round_number,
+                        rounds=rounds,
+                    )
+                )
+        sources.extend(key for key in exercise.sources if key not in sources)
+    return Routine(
+        id=routine.id,
+        lang=lang,
+        title=routine.title.get(lang),
+        summary=routine.summary.get(lang),
+        stop_rule=routine.stop_rule.get(lang),
+        sources=sources,
+        steps=steps,
+    )

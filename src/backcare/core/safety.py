@@ -7,7 +7,6 @@ screen with urgent and soon tiers builds on this list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -20,37 +19,16 @@ class Tier(StrEnum):
     NONE = "none"
 
 
-@dataclass(frozen=True)
-class Sign:
-    code: str
-    question: str
-
-
-EMERGENCY_SIGNS: tuple[Sign, ...] = (
-    Sign(
-        "urinary_change",
-        "New trouble passing urine, a weak stream, or leaking urine you cannot hold",
-    ),
-    Sign("bowel_change", "Losing control of your bowels, or not feeling when they are full"),
-    Sign(
-        "saddle_numbness",
-        "Numbness or pins and needles around your genitals, back passage or inner thighs",
-    ),
-    Sign("new_sexual_dysfunction", "A new change in sexual function, such as loss of feeling"),
-    Sign(
-        "bilateral_leg_symptoms",
-        "Pain, numbness or tingling down both legs, or leg pain that has spread from one leg "
-        "to both",
-    ),
-    Sign(
-        "bilateral_leg_weakness",
-        "Weakness in both legs that is severe or getting worse, or new trouble walking",
-    ),
-    Sign(
-        "major_trauma",
-        "The pain started after a serious accident, such as a fall from a height or a road "
-        "accident",
-    ),
+# The codes of the emergency signs, in the order they are asked. Their wording
+# lives with the pages (backcare.safety.labels), so it can be translated.
+EMERGENCY_SIGNS: tuple[str, ...] = (
+    "urinary_change",
+    "bowel_change",
+    "saddle_numbness",
+    "new_sexual_dysfunction",
+    "bilateral_leg_symptoms",
+    "bilateral_leg_weakness",
+    "major_trauma",
 )
 
 

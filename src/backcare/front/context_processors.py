@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language
 
 from backcare import __version__
 
@@ -13,4 +14,5 @@ def backcare(request: HttpRequest) -> dict[str, Any]:
         "backcare_version": __version__,
         "local_mode": settings.LOCAL_MODE,
         "emergency_number": settings.EMERGENCY_NUMBER,
+        "lang": "da" if get_language() == "da" else "en",
     }

@@ -7,8 +7,8 @@ from django.views.decorators.cache import never_cache
 
 from backcare import __version__
 from backcare.accounts.models import current_user
+from backcare.library.models import Routine
 from backcare.practice.models import PracticeSession
-from backcare.routines.models import Routine
 from backcare.safety.models import may_exercise
 
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from backcare.core.session import FEELING_LABELS, PAIN_MAX, PAIN_MIN, Source
-from backcare.routines.models import Routine
+from backcare.library.models import Routine
 
 
 class PracticeSession(models.Model):

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 
 from backcare.accounts.models import User
 from backcare.core.session import Feeling, Source, pain_problem
+from backcare.library.models import Routine
 from backcare.practice.models import PracticeSession
-from backcare.routines.models import Routine
 
 
 class SessionInputError(ValueError):

@@ -5,11 +5,38 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from backcare.accounts.models import current_user
+from backcare.library.loader import builtin_figures
+from backcare.library.models import Routine
+from backcare.library.services import compiled
 from backcare.practice.models import PracticeSession
-from backcare.routines.models import Routine
 from backcare.safety.models import may_exercise
+
+
+def player_strings() -> dict[str, str]:
+    """The words the player's script shows, in the page's language."""
+    return {
+        "step": _("Step %(number)s of %(total)s"),
+        "left": _("left side"),
+        "right": _("right side"),
+        "reps": _("%(rep)s of %(reps)s"),
+        "in": _("Breathe in"),
+        "hold": _("Hold"),
+        "out": _("Breathe out"),
+        "pause": _("Pause"),
+        "resume": _("Resume"),
+        "done": _("Done. How does your back feel now?"),
+        "painError": _("Pain must be a whole number from 0 to 10."),
+        "saved": _("Saved. You can find it under Your sessions."),
+        "retrying": _(
+            "The server is not answering right now. Your result is kept in this browser "
+            "and will be saved as soon as it answers: you can leave this page."
+        ),
+        "rejected": _("Could not save: %(reason)s"),
+    }
 
 
 def player(request: HttpRequest, slug: str) -> HttpResponse:
@@ -18,10 +45,20 @@ def player(request: HttpRequest, slug: str) -> HttpResponse:
         # No current clear answer to the safety question: ask it first.
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('safety-screen')}?{query}")
+    runnable = compiled(routine, "da" if get_language() == "da" else "en")
+    figures = builtin_figures()
     return render(
         request,
         "practice/player.html",
-        {"routine": routine, "routine_data": routine.definition},
+        {
+            "routine": routine,
+            "runnable": runnable,
+            "routine_data": runnable.model_dump(mode="json"),
+            "player_strings": player_strings(),
+            "figure_alts": {
+                step.pose: figures[step.pose].alt.get(runnable.lang) for step in runnable.steps
+            },
+        },
     )
 
 

@@ -5,8 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from backcare.accounts.models import current_user
-from backcare.core.safety import EMERGENCY_SIGNS, Tier, quick_screen_tier
+from backcare.core.safety import Tier, quick_screen_tier
 from backcare.safety.forms import QuickScreenForm
+from backcare.safety.labels import sign_questions
 from backcare.safety.models import SafetyScreen
 
 
@@ -28,7 +29,7 @@ def screen(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safety/screen.html",
-        {"form": form, "signs": EMERGENCY_SIGNS, "next": _safe_next(request)},
+        {"form": form, "signs": sign_questions(), "next": _safe_next(request)},
         status=400 if form.errors else 200,
     )
 

@@ -8,6 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -16,10 +19,11 @@ from rich.text import Text
 
 from backcare.core.routine import Routine as RoutineSpec
 from backcare.core.routine import Step
-from backcare.core.safety import EMERGENCY_SIGNS, Tier, quick_screen_tier
+from backcare.core.safety import Tier, quick_screen_tier
 from backcare.core.session import PAIN_MAX, PAIN_MIN, Feeling, Source
 
 FAST_FACTOR = 100.0
+SIDES = {"left": gettext_lazy("left side"), "right": gettext_lazy("right side")}
 TICK_S = 0.1
 
 
@@ -37,19 +41,19 @@ def breath_label(step: Step, elapsed_s: float) -> str:
     b = step.breathing
     t = elapsed_s % b.cycle_s
     if t < b.in_s:
-        return f"Breathe in · {b.in_s - t:.0f}"
+        return f"{_('Breathe in')} · {b.in_s - t:.0f}"
     if t < b.in_s + b.hold_s:
-        return f"Hold · {b.in_s + b.hold_s - t:.0f}"
-    return f"Breathe out · {b.cycle_s - t:.0f}"
+        return f"{_('Hold')} · {b.in_s + b.hold_s - t:.0f}"
+    return f"{_('Breathe out')} · {b.cycle_s - t:.0f}"
 
 
 def step_status(step: Step, elapsed_s: float) -> str:
     if step.reps is not None:
         rep = min(step.reps, int(elapsed_s // step.rep_s) + 1)
-        status = f"Repetition {rep} of {step.reps}"
+        status = _("Repetition %(rep)s of %(reps)s") % {"rep": rep, "reps": step.reps}
     else:
         left = max(0, round(step.total_s - elapsed_s))
-        status = f"{left // 60}:{left % 60:02d} left"
+        status = _("%(clock)s left") % {"clock": f"{left // 60}:{left % 60:02d}"}
     if step.breathing is not None:
         status += f"   {breath_label(step, elapsed_s)}"
     return status
@@ -64,7 +68,9 @@ def play(
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Show each step with its countdown; raises KeyboardInterrupt on Ctrl-C."""
-    overall = Progress(TextColumn("Routine"), BarColumn(), TimeRemainingColumn(), console=console)
+    overall = Progress(
+        TextColumn(_("Routine")), BarColumn(), TimeRemainingColumn(), console=console
+    )
     overall_task = overall.add_task("routine", total=spec.total_s)
     step_bar = Progress(TextColumn("{task.description}"), BarColumn(), console=console)
     done_before = 0.0
@@ -81,12 +87,14 @@ def play(
                     step_bar_task, completed=elapsed, description=step_status(step, elapsed)
                 )
                 overall.update(overall_task, completed=done_before + min(elapsed, step.total_s))
-                side = "" if step.side == "both" else f" ({step.side} side)"
+                side = "" if step.side == "both" else f" ({SIDES[step.side]})"
                 live.update(
                     Group(
                         Panel(
                             Text(step.text),
-                            title=f"Step {number} of {len(spec.steps)}: {step.title}{side}",
+                            title=_("Step %(number)s of %(total)s")
+                            % {"number": number, "total": len(spec.steps)}
+                            + f": {step.title}{side}",
                             title_align="left",
                             border_style="green",
                         ),
@@ -103,12 +111,14 @@ def play(
 
 def ask_safety(console: Console) -> Tier | None:
     """The emergency question; None when no answer could be read."""
-    console.print("\n[bold]Before you move: one safety question.[/bold]")
-    console.print("Do any of these apply to you right now?")
-    for sign in EMERGENCY_SIGNS:
-        console.print(f"  • {sign.question}")
+    console.print(f"\n[bold]{_('Before you move: one safety question')}[/bold]")
+    console.print(_("Does any of this apply to you right now?"))
+    from backcare.safety.labels import sign_questions
+
+    for question in sign_questions():
+        console.print(f"  • {question}")
     try:
-        return quick_screen_tier(Confirm.ask("Any of these?", console=console))
+        return quick_screen_tier(Confirm.ask(_("Any of these?"), console=console))
     except EOFError:
         return None
 
@@ -117,7 +127,7 @@ def ask_feedback(console: Console) -> tuple[Feeling | None, int | None]:
     """How the back feels and pain 0-10; Enter or end of input skips."""
     try:
         raw = Prompt.ask(
-            "How does your back feel now? \\[better/same/worse, Enter to skip]",
+            _("How does your back feel now?") + " \\[better/same/worse, Enter]",
             console=console,
             choices=["better", "same", "worse", ""],
             show_choices=False,
@@ -127,31 +137,46 @@ def ask_feedback(console: Console) -> tuple[Feeling | None, int | None]:
         feeling = Feeling(raw) if raw else None
         while True:
             pain = IntPrompt.ask(
-                f"Pain right now, {PAIN_MIN} (none) to {PAIN_MAX} (worst)? \\[Enter to skip]",
+                _("Pain right now, %(low)s (none) to %(high)s (worst)?")
+                % {"low": PAIN_MIN, "high": PAIN_MAX}
+                + " \\[Enter]",
                 console=console,
                 default=None,
                 show_default=False,
             )
             if pain is None or PAIN_MIN <= pain <= PAIN_MAX:
                 return feeling, pain
-            console.print(f"[red]Please give a whole number from {PAIN_MIN} to {PAIN_MAX}.[/red]")
+            console.print(
+                "[red]"
+                + _("Please give a whole number from %(low)s to %(high)s.")
+                % {"low": PAIN_MIN, "high": PAIN_MAX}
+                + "[/red]"
+            )
     except EOFError:
         return None, None
 
 
-def run_break(slug: str, fast: bool, email: str | None, console: Console | None = None) -> int:
+def run_break(
+    slug: str, fast: bool, email: str | None, lang: str = "en", console: Console | None = None
+) -> int:
     from django.conf import settings
 
     from backcare.accounts.services import find_user
+    from backcare.library.models import Routine
+    from backcare.library.services import compiled
     from backcare.practice.services import SessionResult, record_session
-    from backcare.routines.models import Routine
     from backcare.safety.models import SafetyScreen, may_exercise
 
     console = console or Console()
     routine = Routine.objects.filter(slug=slug).first()
     if routine is None:
-        names = ", ".join(f"{r.slug} ({r.title})" for r in Routine.objects.all())
-        console.print(f"[red]There is no routine called {slug!r}.[/red] Choose one of: {names}")
+        names = ", ".join(f"{r.slug} ({r.title(lang)})" for r in Routine.objects.all())
+        console.print(
+            "[red]"
+            + _("There is no routine called %(slug)r.") % {"slug": slug}
+            + "[/red] "
+            + _("Choose one of: %(names)s") % {"names": names}
+        )
         return 2
     try:
         user = find_user(email)
@@ -159,30 +184,43 @@ def run_break(slug: str, fast: bool, email: str | None, console: Console | None 
         console.print(f"[red]{exc}[/red]")
         return 2
 
+    lang = user.language or lang
+    translation.activate(lang)
     if not may_exercise(user):
         tier = ask_safety(console)
         if tier is None:
             console.print(
-                "[red]The safety question needs an answer.[/red] Run `backcare break` in a "
-                "terminal where you can type, or answer it in the browser first."
+                "[red]"
+                + _("The safety question needs an answer.")
+                + "[/red] "
+                + _(
+                    "Run backcare break in a terminal where you can type, or answer it in "
+                    "the browser first."
+                )
             )
             return 2
         SafetyScreen.objects.create(user=user, tier=tier)
         if tier == Tier.EMERGENCY:
             console.print(
                 Panel(
-                    f"What you described needs a doctor today, urgently. Call "
-                    f"{settings.EMERGENCY_NUMBER} or go to the nearest emergency department now. "
-                    "Do not do any exercises until a doctor has seen you.",
-                    title="Please get medical help now",
+                    _(
+                        "What you described needs a doctor today, urgently. Call %(number)s "
+                        "or go to the nearest emergency department now. Do not do any "
+                        "exercises until a doctor has seen you."
+                    )
+                    % {"number": settings.EMERGENCY_NUMBER},
+                    title=_("Please get medical help now"),
                     border_style="red",
                 )
             )
             return 3
 
-    spec = routine.spec
+    spec = compiled(routine, lang)
     console.print(
-        Panel(f"{spec.summary}\n\n[bold]Stop rule:[/bold] {spec.stop_rule}", title=spec.title)
+        Panel(
+            f"{spec.summary}\n\n[bold]{_('Stop rule')}:[/bold] {spec.stop_rule}",
+            title=spec.title,
+        )
     )
     run = Run()
     completed = True
@@ -190,19 +228,23 @@ def run_break(slug: str, fast: bool, email: str | None, console: Console | None 
         play(spec, run, console, speed=FAST_FACTOR if fast else 1.0)
     except KeyboardInterrupt:
         completed = False
-        console.print(f"\nStopped after {run.steps_completed} of {len(spec.steps)} steps.")
+        console.print(
+            "\n"
+            + _("Stopped after %(done)s of %(total)s steps.")
+            % {"done": run.steps_completed, "total": len(spec.steps)}
+        )
         try:
-            keep = Confirm.ask("Save this as a partial session?", console=console, default=True)
+            keep = Confirm.ask(_("Save this as a partial session?"), console=console, default=True)
         except (EOFError, KeyboardInterrupt):
             keep = False
         if not keep:
-            console.print("Not saved.")
+            console.print(_("Not saved."))
             return 130
 
     if completed:
-        console.print("\n[bold green]Done.[/bold green]")
+        console.print("\n[bold green]" + _("Done.") + "[/bold green]")
     feeling, pain = ask_feedback(console)
-    session, _ = record_session(
+    session = record_session(
         user,
         SessionResult(
             idempotency_key=uuid.uuid4(),
@@ -216,8 +258,13 @@ def run_break(slug: str, fast: bool, email: str | None, console: Console | None 
             feeling=feeling,
             pain=pain,
         ),
-    )
+    )[0]
     console.print(
-        f"Saved: {session.routine.title}, {session.steps_completed} of {session.steps_total} steps."
+        _("Saved: %(routine)s, %(done)s of %(total)s steps.")
+        % {
+            "routine": session.routine.title(lang),
+            "done": session.steps_completed,
+            "total": session.steps_total,
+        }
     )
     return 0

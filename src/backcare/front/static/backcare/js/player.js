@@ -9,6 +9,9 @@ const VOICE_PREF = "backcare.voice";
 
 const root = document.getElementById("player");
 const routine = JSON.parse(document.getElementById("routine-data").textContent);
+const figureAlts = JSON.parse(document.getElementById("figure-alts").textContent);
+const words = JSON.parse(document.getElementById("player-strings").textContent);
+const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name]);
 const steps = routine.steps;
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -48,20 +51,33 @@ function formatClock(seconds) {
 function breathAt(breathing, elapsedS) {
   const cycle = breathing.in_s + breathing.hold_s + breathing.out_s;
   const t = elapsedS % cycle;
-  if (t < breathing.in_s) return { phase: "in", label: "Breathe in", left: breathing.in_s - t };
+  if (t < breathing.in_s) return { phase: "in", label: words.in, left: breathing.in_s - t };
   if (t < breathing.in_s + breathing.hold_s) {
-    return { phase: "hold", label: "Hold", left: breathing.in_s + breathing.hold_s - t };
+    return { phase: "hold", label: words.hold, left: breathing.in_s + breathing.hold_s - t };
   }
-  return { phase: "out", label: "Breathe out", left: cycle - t };
+  return { phase: "out", label: words.out, left: cycle - t };
 }
 
 function sideLabel(step) {
-  return step.side === "both" ? "" : ` (${step.side} side)`;
+  return step.side === "both" ? "" : ` (${words[step.side]})`;
+}
+
+function showFigure(step) {
+  // The right side of a sided step is the same figure, mirrored.
+  const url = root.dataset.figureUrl.replace("POSE", step.pose);
+  const side = step.side === "right" ? "side=right" : "";
+  $("[data-figure-img]").src = side ? `${url}?${side}` : url;
+  $("[data-figure-img]").alt = figureAlts[step.pose] || "";
+  $("[data-figure-still]").srcset = `${url}?still=1${side ? `&${side}` : ""}`;
 }
 
 function renderStep() {
   const step = steps[state.index];
-  $("[data-step-number]").textContent = `Step ${state.index + 1}`;
+  showFigure(step);
+  $("[data-step-number]").textContent = fill(words.step, {
+    number: state.index + 1,
+    total: steps.length,
+  });
   $("[data-step-title]").textContent = step.title + sideLabel(step);
   $("[data-step-text]").textContent = step.text;
   $("[data-pacer]").hidden = !step.breathing;
@@ -76,7 +92,7 @@ function renderClock() {
   const timer = $("[data-timer]");
   if (step.reps) {
     const rep = Math.min(step.reps, Math.floor(elapsedS / step.rep_s) + 1);
-    timer.textContent = `${rep} of ${step.reps}`;
+    timer.textContent = fill(words.reps, { rep, reps: step.reps });
     timer.dataset.kind = "reps";
   } else {
     timer.textContent = formatClock(total - elapsedS);
@@ -95,7 +111,7 @@ function renderClock() {
       const phaseSeconds = { in: step.breathing.in_s, hold: step.breathing.hold_s, out: step.breathing.out_s };
       circle.style.setProperty("--phase-s", `${reducedMotion.matches ? 0 : breath.left}s`);
       circle.dataset.phase = breath.phase;
-      if (phaseSeconds[breath.phase] > 0) speak(breath.phase === "hold" ? "hold" : breath.phase, true);
+      if (phaseSeconds[breath.phase] > 0) speak(breath.label, true);
     }
   }
 }
@@ -179,7 +195,7 @@ function setRunning(running) {
   state.running = running;
   state.lastTick = performance.now();
   const button = $("[data-action=pause]");
-  button.textContent = running ? "Pause" : "Resume";
+  button.textContent = running ? words.pause : words.resume;
   button.setAttribute("aria-pressed", String(!running));
   $("[data-paused-note]").hidden = running;
   root.classList.toggle("is-paused", !running);
@@ -216,7 +232,7 @@ function finish(completed) {
   };
   // Queued before the feedback form, so closing the tab now loses nothing.
   outbox.put(result, { ready: false });
-  speak("Done. How does your back feel now?");
+  speak(words.done);
   show("feedback");
   $("[data-feedback-heading]").focus();
 }
@@ -238,7 +254,7 @@ views.feedback.addEventListener("submit", (event) => {
   if (raw !== "") {
     pain = Number(raw);
     if (!Number.isInteger(pain) || pain < 0 || pain > 10) {
-      error.textContent = "Pain must be a whole number from 0 to 10.";
+      error.textContent = words.painError;
       error.hidden = false;
       form.elements.pain.setAttribute("aria-invalid", "true");
       form.elements.pain.focus();
@@ -261,15 +277,13 @@ document.addEventListener("backcare:outbox", (event) => {
   if (key !== state.key) return;
   const line = $("[data-save-status]");
   if (status === "saved") {
-    line.textContent = "Saved. You can find it under Your sessions.";
+    line.textContent = words.saved;
     line.dataset.state = "saved";
   } else if (status === "retrying") {
-    line.textContent =
-      "The server is not answering right now. Your result is kept in this browser " +
-      "and will be saved as soon as it answers: you can leave this page.";
+    line.textContent = words.retrying;
     line.dataset.state = "retrying";
   } else if (status === "rejected") {
-    line.textContent = `Could not save: ${event.detail.rejected}`;
+    line.textContent = fill(words.rejected, { reason: event.detail.rejected });
     line.dataset.state = "rejected";
   }
 });
