@@ -118,6 +118,11 @@ class SessionIn(Schema):
     completed: bool
     feeling: Feeling | None = None
     pain: int | None = Field(default=None, ge=PAIN_MIN, le=PAIN_MAX)
+    new_symptoms: bool = Field(
+        default=False,
+        description="New leg, bladder or numbness symptoms, or leg symptoms spreading. "
+        "The safety screen must then be answered again before the next routine.",
+    )
 
 
 class SessionOut(Schema):
@@ -134,6 +139,7 @@ class SessionOut(Schema):
     completed: bool
     feeling: Feeling | None
     pain: int | None
+    new_symptoms: bool
 
     @staticmethod
     def resolve_id(obj: PracticeSession) -> int:

@@ -204,6 +204,7 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Status[PracticeS
         completed=payload.completed,
         feeling=payload.feeling,
         pain=payload.pain,
+        new_symptoms=payload.new_symptoms,
     )
     try:
         session, created = record_session(request_user(request), result)

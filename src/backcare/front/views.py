@@ -9,7 +9,7 @@ from backcare import __version__
 from backcare.accounts.models import current_user
 from backcare.library.models import Routine
 from backcare.practice.models import PracticeSession
-from backcare.safety.models import may_exercise
+from backcare.safety.services import safety_status
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "routines": Routine.objects.all(),
             "recent": recent,
-            "screened": may_exercise(user),
+            "screened": not safety_status(user).blocks_exercise,
         },
     )
 

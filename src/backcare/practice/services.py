@@ -35,6 +35,7 @@ class SessionResult:
     completed: bool
     feeling: Feeling | None = None
     pain: int | None = None
+    new_symptoms: bool = False
 
 
 def record_session(user: User, result: SessionResult) -> tuple[PracticeSession, bool]:
@@ -79,6 +80,7 @@ def record_session(user: User, result: SessionResult) -> tuple[PracticeSession, 
                 completed=result.completed,
                 feeling=result.feeling or "",
                 pain=result.pain,
+                new_symptoms=result.new_symptoms,
             )
     except IntegrityError:
         # Another request with the same key won the race; hand back its record.
