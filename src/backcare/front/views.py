@@ -14,6 +14,12 @@ from backcare.safety.services import safety_status
 
 def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    from backcare.library.views import lang
+    from backcare.plans.views import today_context
+
+    today = today_context(user, lang())
+    if today is not None:
+        return render(request, "plans/today.html", today)
     recent = PracticeSession.objects.filter(user=user).select_related("routine")[:3]
     return render(
         request,

@@ -85,4 +85,7 @@ def record_session(user: User, result: SessionResult) -> tuple[PracticeSession, 
     except IntegrityError:
         # Another request with the same key won the race; hand back its record.
         return PracticeSession.objects.get(user=user, idempotency_key=result.idempotency_key), False
+    from backcare.plans.services import adapt_after_session
+
+    adapt_after_session(user)
     return session, True
