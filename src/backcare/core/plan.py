@@ -227,7 +227,7 @@ def fitting_routines(
 
 def next_walking_target(previous: int | None, current_level: int) -> int:
     """Minutes of walking this week: from the current level, about 15% more each week."""
-    if previous is None:
+    if previous is None or previous < WALK_BOUT_MIN:
         return max(WALK_BOUT_MIN, min(WALKING_GOAL_MIN, current_level))
     if previous >= WALKING_GOAL_MIN:
         return WALKING_GOAL_MIN
@@ -308,6 +308,10 @@ def build_week(
     )
     # Walking has its own place in the plan; the slots hold movement breaks.
     pool = [rid for rid in pool if rid != "walking-break"] or pool
+    paused = not tier.exercise_allowed
+    if paused:
+        # Urgent or emergency answers: nothing to do but see a doctor.
+        pool = []
     days = [start + timedelta(days=i) for i in range(7)]
     workdays = [d for d in days if d.weekday() in assessment.workdays] or days[:5]
 
@@ -337,7 +341,7 @@ def build_week(
                 )
                 n += 1
 
-    target = next_walking_target(previous_walking, assessment.active_minutes_week)
+    target = 0 if paused else next_walking_target(previous_walking, assessment.active_minutes_week)
     walking_why = Why(
         "walking_growth" if previous_walking is not None else "walking_start",
         (("target", str(target)), ("goal", str(WALKING_GOAL_MIN))),
@@ -349,7 +353,9 @@ def build_week(
     lessons = tuple((day, order[i % len(order)]) for i, day in enumerate(days)) if order else ()
 
     whys = [phase_why, bias_why]
-    if not pool:
+    if paused:
+        whys = [Why("exercise_paused", sources=("nice-ng59",))]
+    elif not pool:
         whys.append(Why("no_routine_fits"))
     if excluded_routines:
         whys.append(Why("routines_paused", (("routines", ", ".join(sorted(excluded_routines))),)))
@@ -359,7 +365,7 @@ def build_week(
         bias=bias,
         walking_target_min=target,
         slots=tuple(slots),
-        walks=split_walking(target, days),
+        walks=split_walking(target, days) if target else (),
         lessons=lessons,
         whys=tuple(whys),
         walking_why=walking_why,

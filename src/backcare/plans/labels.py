@@ -39,13 +39,16 @@ WHYS: dict[str, StrPromise] = {
     "routine_shortest": _(
         "The shortest routine that fits your phase; it may take longer than the time you set aside."
     ),
+    "exercise_paused": _(
+        "Exercise is paused until a doctor has seen you and you answer the safety questions again."
+    ),
     "no_routine_fits": _(
         "No routine fits all your answers right now, so the plan is walking only."
     ),
     "routines_paused": _("Paused because you reported new symptoms during them: %(routines)s."),
     "walking_start": _("Starts from what you do now and will grow toward %(goal)s minutes a week."),
     "walking_growth": _(
-        "About 15% more than last week, never more than 20%, toward %(goal)s minutes a week."
+        "About 15%% more than last week, never more than 20%%, toward %(goal)s minutes a week."
     ),
     "lesson_for_phase": _("Chosen for your phase."),
     "stop_and_rescreen": _(
@@ -68,4 +71,4 @@ def why_text(why: dict[str, Any]) -> str:
     template = WHYS.get(why["code"])
     if template is None:
         return str(why["code"])
-    return str(template) % why.get("params", {}) if why.get("params") else str(template)
+    return str(template) % dict(why.get("params") or {})
