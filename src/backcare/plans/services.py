@@ -158,17 +158,10 @@ def build_for(user: User, state: PlanState, start: date) -> WeekPlan:
     )
 
 
-def week_for(user: User, day: date | None = None) -> WeekPlanRecord | None:
-    """This week's plan, built on first sight and kept; None without an assessment."""
-    state = PlanState.objects.filter(user=user).first()
-    if state is None or latest_assessment(user) is None:
-        return None
-    start = week_start(day or timezone.localdate())
-    existing = WeekPlanRecord.objects.filter(user=user, week_start=start).first()
-    if existing is not None:
-        return existing
+def save_week(user: User, state: PlanState, start: date) -> WeekPlanRecord:
+    """Build the week from START for the plan as it stands, and store it."""
     plan = build_for(user, state, start)
-    record, _ = WeekPlanRecord.objects.get_or_create(
+    record, _ = WeekPlanRecord.objects.update_or_create(
         user=user,
         week_start=start,
         defaults={
@@ -180,18 +173,14 @@ def week_for(user: User, day: date | None = None) -> WeekPlanRecord | None:
     return record
 
 
-def rebuild_week(user: User, state: PlanState, day: date) -> None:
-    start = week_start(day)
-    plan = build_for(user, state, start)
-    WeekPlanRecord.objects.update_or_create(
-        user=user,
-        week_start=start,
-        defaults={
-            "level": state.level,
-            "walking_target_min": plan.walking_target_min,
-            "data": plan_json(plan),
-        },
-    )
+def week_for(user: User, day: date | None = None) -> WeekPlanRecord | None:
+    """This week's plan, built on first sight and kept; None without an assessment."""
+    state = PlanState.objects.filter(user=user).first()
+    if state is None or latest_assessment(user) is None:
+        return None
+    start = week_start(day or timezone.localdate())
+    existing = WeekPlanRecord.objects.filter(user=user, week_start=start).first()
+    return existing or save_week(user, state, start)
 
 
 def adapt_after_session(user: User, now: datetime | None = None) -> PlanChange | None:
@@ -247,5 +236,5 @@ def adapt_after_session(user: User, now: datetime | None = None) -> PlanChange |
         state.paused_routines = sorted(set(state.paused_routines) | decision.pause_routines)
         state.see_clinician = state.see_clinician or decision.see_clinician
         state.save()
-        rebuild_week(user, state, today)
+        save_week(user, state, week_start(today))
     return change
