@@ -73,3 +73,9 @@ def database_url() -> str:
     port = s.get("PORT") or 5432
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
     return f"postgres://{s['USER']}{password}@{host}:{port}/{s['NAME']}"
+
+
+# The screen form answered with no red flags, and the same at the terminal prompt.
+CLEAR_SCREEN = {"none_apply": "on", "age": "40", "duration_weeks": "2", "first_episode": "no"}
+CLEAR_SCREEN_STDIN = "n\n" * 18 + "40\n2\nn\n"
+SADDLE_NUMBNESS_STDIN = "n\n" * 2 + "y\n" + "n\n" * 15 + "40\n2\nn\n"

@@ -140,16 +140,34 @@ def page(browser: object) -> Iterator[object]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
+def wait_until(p: Any, expression: str, timeout_s: float = 10) -> None:
+    """Poll EXPRESSION from the test side: the page's CSP forbids Playwright's in-page eval."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if p.evaluate(expression):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"still false after {timeout_s} s: {expression}")
+
+
 def step_title(page: object) -> str:
     return page.locator("[data-step-title]").inner_text()  # type: ignore[attr-defined,no-any-return]
 
 
+def answer_screen_clear(p: Any) -> None:
+    """Answer the safety questions with no red flag (works in either language)."""
+    p.locator("input[name=none_apply]").check()
+    p.locator("input[name=age]").fill("40")
+    p.locator("input[name=duration_weeks][value='2']").check()
+    p.locator("input[name=first_episode][value=no]").check()
+    p.locator("form.screen button[type=submit]").click()
+
+
 def start_routine(p: Any, app: App) -> None:
-    """Sign in, answer the safety question clear and start the desk reset."""
+    """Sign in, answer the safety questions clear and start the desk reset."""
     p.goto(app.login_url)
     p.goto(f"{app.base}/break/desk-reset/")
-    p.get_by_label("No, none of these").check()
-    p.get_by_role("button", name="Continue").click()
+    answer_screen_clear(p)
     p.get_by_role("button", name="Start").click()
 
 
@@ -167,9 +185,16 @@ def test_the_whole_journey_by_keyboard(app: App, page: object) -> None:
             break
     p.keyboard.press("Enter")
 
-    # The safety question comes first.
-    expect(p.get_by_role("heading", name=re.compile("one safety question"))).to_be_visible()
-    p.get_by_label("No, none of these").focus()
+    # The safety questions come first, answered by keyboard.
+    expect(p.get_by_role("heading", name=re.compile("a few safety questions"))).to_be_visible()
+    p.get_by_label("None of the signs above apply to me").focus()
+    p.keyboard.press("Space")
+    p.keyboard.press("Tab")
+    expect(p.get_by_label("Your age")).to_be_focused()
+    p.keyboard.type("40")
+    p.get_by_label("One to four weeks").focus()
+    p.keyboard.press("Space")
+    p.get_by_label("No, I have had it before").focus()
     p.keyboard.press("Space")
     p.keyboard.press("Enter")
 
@@ -241,19 +266,71 @@ def test_the_whole_journey_by_keyboard(app: App, page: object) -> None:
     expect(row).to_contain_text("Better")
 
 
-def test_a_yes_to_the_safety_question_stops_before_the_routine(app: App, page: object) -> None:
+def test_saddle_numbness_means_no_routine_can_start(app: App, page: object) -> None:
     from playwright.sync_api import expect
 
     p = page  # type: ignore[assignment]
     p.goto(app.login_url)
     p.goto(f"{app.base}/break/desk-reset/")
-    p.get_by_label("Yes, one or more of these").check()
+    p.get_by_label(re.compile("Numbness or pins and needles around your genitals")).check()
+    p.get_by_label("Your age").fill("45")
+    p.get_by_label("One to four weeks").check()
+    p.get_by_label("No, I have had it before").check()
     p.get_by_role("button", name="Continue").click()
     expect(p.get_by_role("heading", name="Please get medical help now")).to_be_visible()
     expect(p.get_by_role("alert")).to_contain_text("Call 112")
-    p.goto(f"{app.base}/break/desk-reset/")
-    expect(p.get_by_role("heading", name=re.compile("one safety question"))).to_be_visible()
+    expect(p.get_by_role("alert")).to_contain_text("Numbness between the legs")
+    # Every routine, from the library or by address, leads back to what to do.
+    p.goto(f"{app.base}/library/routines/")
+    starts = p.get_by_role("link", name=re.compile("^Start"))
+    assert starts.count() >= 12
+    for slug in ["desk-reset", "flare-up-relief", "walking-break", "team-dance-break"]:
+        p.goto(f"{app.base}/break/{slug}/")
+        expect(p.get_by_role("heading", name="Please get medical help now")).to_be_visible()
     assert not PracticeSession.objects.exists()
+
+
+def test_a_flare_up_gets_the_flare_up_plan(app: App, page: object) -> None:
+    from playwright.sync_api import expect
+
+    p = page  # type: ignore[assignment]
+    p.goto(app.login_url)
+    p.goto(f"{app.base}/safety/?next=/assessment/")
+    answer_screen_clear(p)
+    expect(p.get_by_text("Step 1 of 4")).to_be_visible()
+    p.get_by_label("Less than a week").check()
+    p.get_by_label("Once or twice").check()
+    p.locator("input[name=pain_now][value='8']").check()
+    p.locator("input[name=pain_average][value='7']").check()
+    p.locator("input[name=pain_worst][value='9']").check()
+    p.get_by_label("Only in my back").check()
+    p.get_by_role("button", name="Save and continue").click()
+    expect(p.get_by_text("Step 2 of 4")).to_be_visible()
+    p.get_by_role("button", name="Save and continue").click()
+    expect(p.get_by_text("Step 3 of 4")).to_be_visible()
+    p.get_by_label(re.compile("minutes a week are you active")).fill("20")
+    p.get_by_label("Chair").check()
+    p.get_by_label("Mat").check()
+    p.locator("input[name=minutes_free_per_day][value='10']").check()
+    p.get_by_label("Work starts at").fill("09:00")
+    p.get_by_label("Work ends at").fill("17:00")
+    p.get_by_role("button", name="Save and continue").click()
+    expect(p.get_by_text("Step 4 of 4")).to_be_visible()
+    p.locator("input[name=confidence][value='4']").check()
+    p.locator("input[name=worry][value='6']").check()
+    p.get_by_role("button", name="Finish and see my plan").click()
+
+    expect(p.get_by_role("heading", name="Your plan this week")).to_be_visible()
+    expect(p.locator("main")).to_contain_text("Phase: Flare-up")
+    expect(p.locator("main")).to_contain_text("the plan starts with the gentlest relief")
+    routines = p.locator(".plan-items a[href^='/break/']")
+    assert routines.count() >= 5
+    assert set(routines.all_inner_texts()) == {"Flare-up relief"}
+    expect(p.locator("main")).to_contain_text("Goal this week: 20 minutes")
+    # The dashboard shows today's plan.
+    p.goto(f"{app.base}/")
+    expect(p.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    expect(p.get_by_role("heading", name="Walking goal")).to_be_visible()
 
 
 def test_the_player_survives_a_server_restart_and_saves_once(app: App, page: object) -> None:
@@ -329,16 +406,15 @@ def test_spoken_cues_and_the_screen_wake_lock(app: App, browser: object) -> None
     p = context.new_page()
     p.goto(app.login_url)
     p.goto(f"{app.base}/break/desk-reset/")
-    p.get_by_label("No, none of these").check()
-    p.get_by_role("button", name="Continue").click()
+    answer_screen_clear(p)
     p.get_by_label("Read the steps aloud").first.check()
     p.get_by_role("button", name="Start").click()
     expect(p.locator("[data-step-title]")).to_have_text("Grounding with slow breathing")
-    p.wait_for_function("window.__spoken.length > 0")
+    wait_until(p, "window.__spoken.length > 0")
     assert p.evaluate("window.__spoken[0]").startswith("Grounding with slow breathing.")
     assert p.evaluate("window.__wakeLocks.requested") == 1
     p.keyboard.press("Space")  # pause: the screen may sleep again
-    p.wait_for_function("window.__wakeLocks.released === 1")
+    wait_until(p, "window.__wakeLocks.released === 1")
     # The choice is remembered for the next routine.
     assert p.evaluate("localStorage.getItem('backcare.voice')") == "on"
     context.close()
@@ -377,8 +453,8 @@ def test_a_queued_result_is_only_ever_sent_for_its_owner(app: App, page: object)
     store = {e["result"]["idempotency_key"]: e for e in (someone_else, mine)}  # type: ignore[index]
     p.evaluate("s => localStorage.setItem('backcare.outbox.v1', s)", json.dumps(store))
     p.goto(f"{app.base}/sessions/")  # any page sends what is waiting
-    p.wait_for_function(
-        "Object.keys(JSON.parse(localStorage.getItem('backcare.outbox.v1'))).length === 1"
+    wait_until(
+        p, "Object.keys(JSON.parse(localStorage.getItem('backcare.outbox.v1'))).length === 1"
     )
     left = json.loads(p.evaluate("localStorage.getItem('backcare.outbox.v1')"))
     [(_, remaining)] = left.items()
@@ -405,8 +481,8 @@ def test_the_library_in_danish_starts_a_routine(app: App, page: object) -> None:
 
     p.goto(f"{app.base}/library/routines/core-level-1/")
     p.get_by_role("link", name="Start", exact=True).click()
-    p.get_by_label("Nej, ingen af dem").check()
-    p.get_by_role("button", name="Fortsæt").click()
+    expect(p.locator("form.screen button[type=submit]")).to_have_text("Fortsæt")
+    answer_screen_clear(p)
     p.get_by_role("button", name="Start").click()
     expect(p.locator("[data-step-number]")).to_contain_text("Trin 1")
     expect(p.locator("[data-step-title]")).to_have_text("Bækkenvip")

@@ -13,7 +13,7 @@ import pytest
 from backcare.accounts.services import local_owner
 from backcare.practice.models import PracticeSession
 from backcare.safety.models import SafetyScreen
-from tests.helpers import screened
+from tests.helpers import CLEAR_SCREEN_STDIN, SADDLE_NUMBNESS_STDIN, screened
 
 BACKCARE = [sys.executable, "-m", "backcare"]
 
@@ -39,7 +39,7 @@ def test_an_unknown_routine_lists_the_valid_ones(cli_env: dict[str, str]) -> Non
 
 
 def test_break_fast_records_a_terminal_session(cli_env: dict[str, str]) -> None:
-    r = run(["break", "desk-reset", "--fast"], cli_env, stdin="n\nbetter\n3\n")
+    r = run(["break", "desk-reset", "--fast"], cli_env, stdin=CLEAR_SCREEN_STDIN + "better\n3\n")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Step 8 of 8" in r.stdout
     assert "Saved: 5-minute desk reset, 8 of 8 steps." in r.stdout
@@ -56,14 +56,14 @@ def test_break_fast_records_a_terminal_session(cli_env: dict[str, str]) -> None:
 
 
 def test_pain_outside_zero_to_ten_is_asked_again(cli_env: dict[str, str]) -> None:
-    r = run(["break", "--fast"], cli_env, stdin="n\nsame\n11\n4\n")
+    r = run(["break", "--fast"], cli_env, stdin=CLEAR_SCREEN_STDIN + "same\n11\n4\n")
     assert r.returncode == 0, r.stderr
     assert "Please give a whole number from 0 to 10." in r.stdout
     assert PracticeSession.objects.get().pain == 4
 
 
 def test_an_emergency_answer_stops_before_any_exercise(cli_env: dict[str, str]) -> None:
-    r = run(["break", "--fast"], cli_env, stdin="y\n")
+    r = run(["break", "--fast"], cli_env, stdin=SADDLE_NUMBNESS_STDIN)
     assert r.returncode == 3
     assert "Please get medical help now" in r.stdout
     assert "Call 112" in r.stdout

@@ -2,34 +2,30 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from backcare.core.safety import EMERGENCY_SIGNS, Tier, exercise_allowed, quick_screen_tier
+from backcare.core.safety import exercise_allowed
 from backcare.core.session import pain_problem
 from backcare.core.timefmt import human_duration
+from backcare.core.triage import Tier
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
-def test_the_quick_screen_asks_about_every_emergency_sign() -> None:
-    assert set(EMERGENCY_SIGNS) == {
-        "urinary_change",
-        "bowel_change",
-        "saddle_numbness",
-        "new_sexual_dysfunction",
-        "bilateral_leg_symptoms",
-        "bilateral_leg_weakness",
-        "major_trauma",
-    }
-
-
-def test_any_emergency_sign_blocks_exercise() -> None:
-    assert quick_screen_tier(True) == Tier.EMERGENCY
+def test_emergency_and_urgent_tiers_block_exercise() -> None:
     assert not exercise_allowed(Tier.EMERGENCY, NOW, NOW)
+    assert not exercise_allowed(Tier.URGENT, NOW, NOW)
+
+
+def test_see_a_doctor_soon_still_allows_gentle_exercise() -> None:
+    assert exercise_allowed(Tier.SOON, NOW, NOW)
 
 
 def test_a_clear_screen_allows_exercise_for_four_weeks() -> None:
-    assert quick_screen_tier(False) == Tier.NONE
     assert exercise_allowed(Tier.NONE, NOW, NOW + timedelta(days=27))
     assert not exercise_allowed(Tier.NONE, NOW, NOW + timedelta(weeks=4))
+
+
+def test_new_symptoms_since_the_screen_block_exercise() -> None:
+    assert not exercise_allowed(Tier.NONE, NOW, NOW, symptoms_reported_since=True)
 
 
 def test_no_screen_means_no_exercise() -> None:

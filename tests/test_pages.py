@@ -10,7 +10,7 @@ from backcare.accounts.models import LoginToken, User
 from backcare.accounts.services import local_owner, login_url, redeem_login_token
 from backcare.library.models import Routine
 from backcare.safety.models import SafetyScreen
-from tests.helpers import make_session, screened
+from tests.helpers import CLEAR_SCREEN, make_session, screened
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_the_player_asks_the_safety_question_first(
 def test_answering_no_leads_on_to_the_routine(
     alice_client: Client, alice: User, desk_reset: Routine
 ) -> None:
-    r = alice_client.post("/safety/", {"any_sign": "no", "next": "/break/desk-reset/"})
+    r = alice_client.post("/safety/", {**CLEAR_SCREEN, "next": "/break/desk-reset/"})
     assert r.status_code == 302 and r["Location"] == "/break/desk-reset/"
     assert SafetyScreen.objects.get(user=alice).tier == "none"
     page = alice_client.get("/break/desk-reset/")
@@ -60,31 +60,36 @@ def test_answering_no_leads_on_to_the_routine(
     assert b"Stop rule" in page.content
 
 
-def test_answering_yes_stops_here_and_says_to_get_emergency_care(
+def test_saddle_numbness_stops_here_and_says_to_get_emergency_care(
     alice_client: Client, alice: User, desk_reset: Routine
 ) -> None:
-    r = alice_client.post(
-        "/safety/", {"any_sign": "yes", "next": "/break/desk-reset/"}, follow=True
-    )
+    answers = {**CLEAR_SCREEN, "none_apply": "", "saddle_numbness": "on"}
+    r = alice_client.post("/safety/", {**answers, "next": "/break/desk-reset/"}, follow=True)
     assert b"Please get medical help now" in r.content
-    assert b"Call 112" in r.content or b"<strong>Call 112</strong>" in r.content
-    # The player refuses until the question is answered clear again.
-    again = alice_client.get("/break/desk-reset/")
-    assert again.status_code == 302 and again["Location"].startswith("/safety/")
+    assert b"<strong>Call 112</strong>" in r.content
+    assert b"Numbness between the legs" in r.content
+    # No routine starts until the questions are answered clear again.
+    for routine in Routine.objects.all():
+        again = alice_client.get(f"/break/{routine.slug}/")
+        assert again.status_code == 302 and again["Location"] == "/safety/result/"
 
 
 def test_the_emergency_number_is_set_per_install(
     alice_client: Client, desk_reset: Routine, settings: object
 ) -> None:
     settings.EMERGENCY_NUMBER = "999"  # type: ignore[attr-defined]
-    r = alice_client.post("/safety/", {"any_sign": "yes"}, follow=True)
+    answers = {**CLEAR_SCREEN, "none_apply": "", "bowel_change": "on"}
+    r = alice_client.post("/safety/", answers, follow=True)
     assert b"Call 999" in r.content
 
 
-def test_the_safety_question_must_be_answered(alice_client: Client, alice: User) -> None:
-    r = alice_client.post("/safety/", {})
+def test_the_safety_questions_must_be_answered(alice_client: Client, alice: User) -> None:
+    r = alice_client.post("/safety/", {"age": "40", "duration_weeks": "2", "first_episode": "no"})
     assert r.status_code == 400
-    assert b"Please answer yes or no" in r.content
+    assert "or tick “None of the signs above apply to me”" in r.content.decode()
+    contradicting = {**CLEAR_SCREEN, "fever": "on"}
+    r = alice_client.post("/safety/", contradicting)
+    assert "You ticked a sign and also “none of these”" in r.content.decode()
     assert not SafetyScreen.objects.exists()
 
 
@@ -97,7 +102,7 @@ def test_a_screen_older_than_four_weeks_is_asked_again(
 
 
 def test_next_never_leads_off_site(alice_client: Client, alice: User) -> None:
-    r = alice_client.post("/safety/", {"any_sign": "no", "next": "https://evil.example/"})
+    r = alice_client.post("/safety/", {**CLEAR_SCREEN, "next": "https://evil.example/"})
     assert r["Location"] == "/"
 
 

@@ -123,6 +123,75 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_screen(raw: str) -> object:
+    """The triage input as a ScreenInput, or a message naming what is wrong."""
+    import json
+
+    from backcare.core.triage import ANSWER_CODES, ScreenInput
+
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return f"the input is not valid JSON: {exc}"
+    if not isinstance(data, dict):
+        return "the input must be a JSON object with age, duration_weeks, first_episode, answers"
+    unknown = sorted(set(data) - {"age", "duration_weeks", "first_episode", "answers"})
+    if unknown:
+        return f"unknown field(s): {', '.join(unknown)}"
+    age, weeks, first = data.get("age"), data.get("duration_weeks"), data.get("first_episode")
+    if age is not None and (isinstance(age, bool) or not isinstance(age, int) or age < 0):
+        return f"age: expected a whole number of years, got {age!r}"
+    if weeks is not None and (
+        isinstance(weeks, bool) or not isinstance(weeks, int | float) or weeks < 0
+    ):
+        return f"duration_weeks: expected a number of weeks, got {weeks!r}"
+    if first is not None and not isinstance(first, bool):
+        return f"first_episode: expected true or false, got {first!r}"
+    answers = data.get("answers", {})
+    if not isinstance(answers, dict):
+        return "answers: expected an object of code: true or false"
+    for code, value in answers.items():
+        if code not in ANSWER_CODES:
+            return f"answers: unknown code {code!r}; known codes: {', '.join(ANSWER_CODES)}"
+        if not isinstance(value, bool):
+            return f"answers.{code}: expected true or false, got {value!r}"
+    return ScreenInput(answers=answers, age=age, duration_weeks=weeks, first_episode=first)
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    try:
+        raw = Path(args.json).read_text(encoding="utf-8") if args.json else sys.stdin.read()
+    except OSError as exc:
+        return fail(f"cannot read {args.json}: {exc.strerror}", code=2)
+    screen = read_screen(raw)
+    if isinstance(screen, str):
+        return fail(screen, code=2)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backcare.settings")
+    setup_django()
+    from django.utils import translation
+
+    from backcare.core.triage import ScreenInput, triage
+    from backcare.safety.labels import reason_message
+
+    assert isinstance(screen, ScreenInput)
+    result = triage(screen)
+    with translation.override(args.lang):
+        out = {
+            "tier": result.tier.label,
+            "exercise_allowed": result.exercise_allowed,
+            "reasons": [
+                {"code": r.code, "tier": r.tier.label, "message": reason_message(r.code)}
+                for r in result.reasons
+            ],
+            "unanswered": list(result.unanswered),
+        }
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -158,6 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
     brk.add_argument("--fast", action="store_true", help="run every timer at high speed (demos)")
     brk.add_argument("--user", metavar="EMAIL", help="whose session (default: the local owner)")
     brk.set_defaults(func=cmd_break)
+
+    tri = sub.add_parser("triage", help="red-flag screen: answers as JSON in, tier as JSON out")
+    tri.add_argument("--json", metavar="FILE", help="read the answers from FILE, not stdin")
+    tri.add_argument("--lang", default="en", choices=["en", "da"], help="language of messages")
+    tri.set_defaults(func=cmd_triage)
 
     content = sub.add_parser("content", help="work with exercise, routine and lesson files")
     content_sub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "backcare.library",
     "backcare.safety",
     "backcare.practice",
+    "backcare.plans",
     "backcare.front",
 ]
 

@@ -7,6 +7,7 @@ from backcare.accounts import views as accounts
 from backcare.api.views import api
 from backcare.front import views as front
 from backcare.library import views as library
+from backcare.plans import views as plans
 from backcare.practice import views as practice
 from backcare.safety import views as safety
 
@@ -14,8 +15,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", front.home, name="home"),
     path("healthz", front.healthz, name="healthz"),
     path("safety/", safety.screen, name="safety-screen"),
-    path("safety/emergency/", safety.emergency, name="safety-emergency"),
+    path("safety/result/", safety.result, name="safety-result"),
+    path("safety/clinician-seen/", safety.clinician_seen, name="safety-clinician-seen"),
     path("break/<slug:slug>/", practice.player, name="player"),
+    path("assessment/", plans.assessment, name="assessment"),
+    path("assessment/<int:step>/", plans.assessment, name="assessment-step"),
+    path("plan/", plans.plan, name="plan"),
     path("library/", library.exercise_list, name="library"),
     path("library/exercises/<slug:slug>/", library.exercise_detail, name="exercise"),
     path("library/routines/", library.routine_list, name="routines"),

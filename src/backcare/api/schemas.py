@@ -118,6 +118,11 @@ class SessionIn(Schema):
     completed: bool
     feeling: Feeling | None = None
     pain: int | None = Field(default=None, ge=PAIN_MIN, le=PAIN_MAX)
+    new_symptoms: bool = Field(
+        default=False,
+        description="New leg, bladder or numbness symptoms, or leg symptoms spreading. "
+        "The safety screen must then be answered again before the next routine.",
+    )
 
 
 class SessionOut(Schema):
@@ -134,6 +139,7 @@ class SessionOut(Schema):
     completed: bool
     feeling: Feeling | None
     pain: int | None
+    new_symptoms: bool
 
     @staticmethod
     def resolve_id(obj: PracticeSession) -> int:
@@ -150,6 +156,54 @@ class SessionOut(Schema):
     @staticmethod
     def resolve_feeling(obj: PracticeSession) -> str | None:
         return obj.feeling or None
+
+
+class ScreenIn(Schema):
+    age: int = Field(ge=16, le=110)
+    duration_weeks: float = Field(ge=0, le=1000)
+    first_episode: bool
+    answers: dict[str, bool] = Field(
+        description="Red-flag answer codes (see backcare triage); a missing code counts as "
+        "not reported and is listed under unanswered."
+    )
+
+
+class ReasonOut(Schema):
+    code: str
+    tier: str
+    message: str
+
+
+class ScreenOut(Schema):
+    tier: str
+    exercise_allowed: bool
+    reasons: list[ReasonOut]
+    unanswered: list[str]
+    created_at: datetime
+
+
+class AssessmentIn(Schema):
+    duration_weeks: float = Field(ge=0, le=1000)
+    past_episodes: str = Field(pattern="^(none|few|many)$")
+    pain_now: int = Field(ge=0, le=10)
+    pain_average: int = Field(ge=0, le=10)
+    pain_worst: int = Field(ge=0, le=10)
+    leg_symptoms: str = Field(pattern="^(none|buttock|thigh|below-knee|both-legs)$")
+    eases: list[str] = []
+    provokes: list[str] = []
+    active_minutes_week: int = Field(ge=0, le=3000)
+    equipment: list[Equipment] = []
+    minutes_free_per_day: int = Field(ge=5, le=20)
+    work_start: str = Field(pattern=r"^\d\d:\d\d$")
+    work_end: str = Field(pattern=r"^\d\d:\d\d$")
+    conditions: list[Condition] = []
+    goals: list[str] = []
+    confidence: int = Field(ge=0, le=10)
+    worry: int = Field(ge=0, le=10)
+
+
+class AssessmentOut(AssessmentIn):
+    completed_at: datetime | None
 
 
 class ErrorOut(Schema):

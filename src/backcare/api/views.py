@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -15,6 +16,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from backcare import __version__
 from backcare.api.auth import AUTH, request_user
 from backcare.api.schemas import (
+    AssessmentIn,
+    AssessmentOut,
     ErrorOut,
     ExerciseDetailOut,
     ExerciseFilterIn,
@@ -25,6 +28,8 @@ from backcare.api.schemas import (
     LessonOut,
     RoutineDetailOut,
     RoutineOut,
+    ScreenIn,
+    ScreenOut,
     SessionIn,
     SessionOut,
 )
@@ -204,6 +209,7 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Status[PracticeS
         completed=payload.completed,
         feeling=payload.feeling,
         pain=payload.pain,
+        new_symptoms=payload.new_symptoms,
     )
     try:
         session, created = record_session(request_user(request), result)
@@ -234,6 +240,119 @@ def version(request: HttpRequest) -> dict[str, str]:
     return {"version": __version__}
 
 
+screening = Router(tags=["safety and plan"])
+
+
+def screen_out(screen: Any) -> dict[str, Any]:
+    from backcare.core.triage import ANSWER_CODES, Tier
+    from backcare.safety.labels import reason_message
+
+    tiers = {r.code: r.tier for r in triage_reasons(screen)}
+    return {
+        "tier": screen.tier,
+        "exercise_allowed": Tier.from_label(screen.tier).exercise_allowed,
+        "reasons": [
+            {
+                "code": code,
+                "tier": tiers.get(code, Tier.NONE).label,
+                "message": reason_message(code),
+            }
+            for code in screen.reasons
+        ],
+        "unanswered": [c for c in ANSWER_CODES if c not in screen.answers],
+        "created_at": screen.created_at,
+    }
+
+
+def triage_reasons(screen: Any) -> Any:
+    from backcare.core.triage import ScreenInput, triage
+
+    return triage(
+        ScreenInput(screen.answers, screen.age, screen.duration_weeks, screen.first_episode)
+    ).reasons
+
+
+@screening.post(
+    "/screen", response={201: ScreenOut, 422: ErrorOut}, summary="Answer the red-flag screen"
+)
+def post_screen(request: HttpRequest, payload: ScreenIn) -> Status[dict[str, Any]]:
+    from backcare.core.triage import ANSWER_CODES, ScreenInput
+    from backcare.safety.services import record_screen
+
+    unknown = sorted(set(payload.answers) - set(ANSWER_CODES))
+    if unknown:
+        raise ValidationError(
+            [
+                {
+                    "loc": ["body", "payload", "answers", code],
+                    "msg": f"unknown answer code {code!r}",
+                    "type": "value_error",
+                }
+                for code in unknown
+            ]
+        )
+    screen, _ = record_screen(
+        request_user(request),
+        ScreenInput(payload.answers, payload.age, payload.duration_weeks, payload.first_episode),
+    )
+    return Status(201, screen_out(screen))
+
+
+@screening.get("/screen", response={200: ScreenOut, 404: ErrorOut}, summary="Your latest screen")
+def get_screen(request: HttpRequest) -> Any:
+    from backcare.safety.models import latest_screen
+
+    screen = latest_screen(request_user(request))
+    if screen is None:
+        return Status(404, {"detail": "No screen answered yet."})
+    return screen_out(screen)
+
+
+@screening.put(
+    "/assessment", response={200: AssessmentOut, 422: ErrorOut}, summary="Answer the assessment"
+)
+def put_assessment(request: HttpRequest, payload: AssessmentIn) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from backcare.plans.models import Assessment
+    from backcare.plans.services import start_plan
+
+    user = request_user(request)
+    with transaction.atomic():
+        Assessment.objects.filter(user=user, completed_at__isnull=True).delete()
+        assessment = Assessment.objects.create(
+            user=user, answers=payload.dict(), step=5, completed_at=timezone.now()
+        )
+        start_plan(user, assessment)
+    return {**assessment.answers, "completed_at": assessment.completed_at}
+
+
+@screening.get(
+    "/assessment", response={200: AssessmentOut, 404: ErrorOut}, summary="Your assessment"
+)
+def get_assessment(request: HttpRequest) -> Any:
+    from backcare.plans.services import latest_assessment
+
+    assessment = latest_assessment(request_user(request))
+    if assessment is None:
+        return Status(404, {"detail": "No assessment completed yet."})
+    return {**assessment.answers, "completed_at": assessment.completed_at}
+
+
+@screening.get("/plan", response={200: dict[str, Any], 404: ErrorOut}, summary="This week's plan")
+def get_plan(request: HttpRequest) -> Any:
+    from backcare.plans.models import PlanState
+    from backcare.plans.services import week_for
+
+    user = request_user(request)
+    record = week_for(user)
+    if record is None:
+        return Status(404, {"detail": "Complete the assessment to get a plan."})
+    state = PlanState.objects.get(user=user)
+    return {**record.data, "see_clinician": state.see_clinician}
+
+
+api.add_router("", screening)
 api.add_router("/exercises", exercises)
 api.add_router("/routines", routines)
 api.add_router("/lessons", lessons)

@@ -1,44 +1,26 @@
-"""The emergency signs that must stop any exercise.
+"""When the exercise part of backcare may be used at all.
 
-These are the "emergency, now" features of CLINICAL.md section 1 (NICE NG59;
-NICE CKS sciatica; BASS 2018 cauda equina definition). The full red-flag
-screen with urgent and soon tiers builds on this list.
+A person may start a routine only with a screen that allowed exercise
+(backcare.core.triage), taken in the last four weeks, and with no new leg,
+bladder or numbness symptoms reported since (CLINICAL.md section 1: screen
+again whenever such symptoms are reported).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 
-# A clear screen is asked again after four weeks.
+from backcare.core.triage import Tier
+
 RESCREEN_AFTER = timedelta(weeks=4)
 
 
-class Tier(StrEnum):
-    EMERGENCY = "emergency"
-    NONE = "none"
-
-
-# The codes of the emergency signs, in the order they are asked. Their wording
-# lives with the pages (backcare.safety.labels), so it can be translated.
-EMERGENCY_SIGNS: tuple[str, ...] = (
-    "urinary_change",
-    "bowel_change",
-    "saddle_numbness",
-    "new_sexual_dysfunction",
-    "bilateral_leg_symptoms",
-    "bilateral_leg_weakness",
-    "major_trauma",
-)
-
-
-def quick_screen_tier(any_sign_present: bool) -> Tier:
-    """The tier for the one-question screen: any emergency sign means emergency."""
-    return Tier.EMERGENCY if any_sign_present else Tier.NONE
-
-
-def exercise_allowed(tier: Tier | None, screened_at: datetime | None, now: datetime) -> bool:
-    """Whether the player may start: a clear screen, taken in the last four weeks."""
-    if tier is None or screened_at is None:
+def exercise_allowed(
+    tier: Tier | None,
+    screened_at: datetime | None,
+    now: datetime,
+    symptoms_reported_since: bool = False,
+) -> bool:
+    if tier is None or screened_at is None or symptoms_reported_since:
         return False
-    return tier == Tier.NONE and now - screened_at < RESCREEN_AFTER
+    return tier.exercise_allowed and now - screened_at < RESCREEN_AFTER

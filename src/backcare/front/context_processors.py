@@ -10,7 +10,15 @@ from backcare import __version__
 
 
 def backcare(request: HttpRequest) -> dict[str, Any]:
+    safety = None
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        from backcare.accounts.models import User
+        from backcare.safety.services import safety_status
+
+        if isinstance(request.user, User):
+            safety = safety_status(request.user)
     return {
+        "safety": safety,
         "backcare_version": __version__,
         "local_mode": settings.LOCAL_MODE,
         "emergency_number": settings.EMERGENCY_NUMBER,

@@ -9,11 +9,17 @@ from backcare import __version__
 from backcare.accounts.models import current_user
 from backcare.library.models import Routine
 from backcare.practice.models import PracticeSession
-from backcare.safety.models import may_exercise
+from backcare.safety.services import safety_status
 
 
 def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    from backcare.library.views import lang
+    from backcare.plans.views import today_context
+
+    today = today_context(user, lang())
+    if today is not None:
+        return render(request, "plans/today.html", today)
     recent = PracticeSession.objects.filter(user=user).select_related("routine")[:3]
     return render(
         request,
@@ -21,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "routines": Routine.objects.all(),
             "recent": recent,
-            "screened": may_exercise(user),
+            "screened": not safety_status(user).blocks_exercise,
         },
     )
 

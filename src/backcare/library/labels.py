@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from backcare.core.content import BodyArea, Condition, Equipment, Kind, Phase, Position
 
-POSITIONS: dict[Position, Promise] = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+POSITIONS: dict[Position, StrPromise] = {
     Position.STANDING: _("Standing"),
     Position.SITTING: _("Sitting"),
     Position.LYING: _("Lying down"),
     Position.KNEELING: _("Kneeling"),
     Position.WALKING: _("Walking"),
 }
-EQUIPMENT: dict[Equipment, Promise] = {
+EQUIPMENT: dict[Equipment, StrPromise] = {
     Equipment.NONE: _("No equipment"),
     Equipment.CHAIR: _("Chair"),
     Equipment.MAT: _("Mat"),
@@ -24,7 +28,7 @@ EQUIPMENT: dict[Equipment, Promise] = {
     Equipment.WALL: _("Wall"),
     Equipment.STAIRS: _("Stairs"),
 }
-KINDS: dict[Kind, Promise] = {
+KINDS: dict[Kind, StrPromise] = {
     Kind.BREATHING: _("Breathing"),
     Kind.MOBILITY: _("Mobility"),
     Kind.STRETCH: _("Stretch"),
@@ -33,7 +37,7 @@ KINDS: dict[Kind, Promise] = {
     Kind.SELF_MASSAGE: _("Self-massage"),
     Kind.AEROBIC: _("Aerobic"),
 }
-BODY_AREAS: dict[BodyArea, Promise] = {
+BODY_AREAS: dict[BodyArea, StrPromise] = {
     BodyArea.LOWER_BACK: _("Lower back"),
     BodyArea.UPPER_BACK: _("Upper back"),
     BodyArea.NECK: _("Neck"),
@@ -47,13 +51,13 @@ BODY_AREAS: dict[BodyArea, Promise] = {
     BodyArea.CALVES: _("Calves"),
     BodyArea.WHOLE_BODY: _("Whole body"),
 }
-PHASES: dict[Phase, Promise] = {
+PHASES: dict[Phase, StrPromise] = {
     Phase.FLARE_UP: _("Flare-up"),
     Phase.RECOVERING: _("Recovering"),
     Phase.BUILDING: _("Building up"),
     Phase.MAINTAINING: _("Keeping it up"),
 }
-CONDITIONS: dict[Condition, Promise] = {
+CONDITIONS: dict[Condition, StrPromise] = {
     Condition.ACUTE_FLARE: _("a bad flare-up right now"),
     Condition.LEG_SYMPTOMS_BELOW_KNEE: _("pain, numbness or tingling below the knee"),
     Condition.OSTEOPOROSIS: _("osteoporosis"),

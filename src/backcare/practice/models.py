@@ -34,6 +34,9 @@ class PracticeSession(models.Model):
         default="",
     )
     pain = models.PositiveSmallIntegerField(null=True, blank=True)
+    # New leg, bladder or numbness symptoms, or leg symptoms spreading: the
+    # person must answer the safety screen again before the next routine.
+    new_symptoms = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -35,6 +35,7 @@ class SessionResult:
     completed: bool
     feeling: Feeling | None = None
     pain: int | None = None
+    new_symptoms: bool = False
 
 
 def record_session(user: User, result: SessionResult) -> tuple[PracticeSession, bool]:
@@ -79,8 +80,12 @@ def record_session(user: User, result: SessionResult) -> tuple[PracticeSession, 
                 completed=result.completed,
                 feeling=result.feeling or "",
                 pain=result.pain,
+                new_symptoms=result.new_symptoms,
             )
     except IntegrityError:
         # Another request with the same key won the race; hand back its record.
         return PracticeSession.objects.get(user=user, idempotency_key=result.idempotency_key), False
+    from backcare.plans.services import adapt_after_session
+
+    adapt_after_session(user)
     return session, True

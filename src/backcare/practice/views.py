@@ -13,7 +13,7 @@ from backcare.library.loader import builtin_figures
 from backcare.library.models import Routine
 from backcare.library.services import compiled
 from backcare.practice.models import PracticeSession
-from backcare.safety.models import may_exercise
+from backcare.safety.services import safety_status
 
 
 def player_strings() -> dict[str, str]:
@@ -41,8 +41,11 @@ def player_strings() -> dict[str, str]:
 
 def player(request: HttpRequest, slug: str) -> HttpResponse:
     routine = get_object_or_404(Routine, slug=slug)
-    if not may_exercise(current_user(request)):
-        # No current clear answer to the safety question: ask it first.
+    status = safety_status(current_user(request))
+    if status.kind == "stop":
+        # Urgent or emergency answers: say what to do, never start.
+        return redirect("safety-result")
+    if status.blocks_exercise:
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('safety-screen')}?{query}")
     runnable = compiled(routine, "da" if get_language() == "da" else "en")

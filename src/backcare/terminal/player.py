@@ -19,8 +19,8 @@ from rich.text import Text
 
 from backcare.core.routine import Routine as RoutineSpec
 from backcare.core.routine import Step
-from backcare.core.safety import Tier, quick_screen_tier
 from backcare.core.session import PAIN_MAX, PAIN_MIN, Feeling, Source
+from backcare.core.triage import ScreenInput, Tier
 
 FAST_FACTOR = 100.0
 SIDES = {"left": gettext_lazy("left side"), "right": gettext_lazy("right side")}
@@ -109,18 +109,27 @@ def play(
             run.steps_completed = number
 
 
-def ask_safety(console: Console) -> Tier | None:
-    """The emergency question; None when no answer could be read."""
-    console.print(f"\n[bold]{_('Before you move: one safety question')}[/bold]")
-    console.print(_("Does any of this apply to you right now?"))
-    from backcare.safety.labels import sign_questions
+def ask_screen(console: Console) -> ScreenInput | None:
+    """The red-flag screen at the prompt; None when no answer could be read."""
+    from backcare.safety.labels import QUESTIONS
 
-    for question in sign_questions():
-        console.print(f"  • {question}")
+    console.print(f"\n[bold]{_('Before you move: a few safety questions')}[/bold]")
+    console.print(_("Answer y for yes or n for no (Enter means no)."))
     try:
-        return quick_screen_tier(Confirm.ask(_("Any of these?"), console=console))
+        answers = {
+            code: Confirm.ask(f"  {question.text}", console=console, default=False)
+            for code, question in QUESTIONS.items()
+        }
+        age = IntPrompt.ask(_("Your age"), console=console)
+        weeks = IntPrompt.ask(
+            _("How many weeks has this episode of back pain lasted?"), console=console
+        )
+        first = Confirm.ask(
+            _("Is this the first time you have had back pain like this?"), console=console
+        )
     except EOFError:
         return None
+    return ScreenInput(answers=answers, age=age, duration_weeks=weeks, first_episode=first)
 
 
 def ask_feedback(console: Console) -> tuple[Feeling | None, int | None]:
@@ -165,7 +174,8 @@ def run_break(
     from backcare.library.models import Routine
     from backcare.library.services import compiled
     from backcare.practice.services import SessionResult, record_session
-    from backcare.safety.models import SafetyScreen, may_exercise
+    from backcare.safety.labels import TIER_HEADINGS, reason_message
+    from backcare.safety.services import record_screen, safety_status
 
     console = console or Console()
     routine = Routine.objects.filter(slug=slug).first()
@@ -186,9 +196,18 @@ def run_break(
 
     lang = user.language or lang
     translation.activate(lang)
-    if not may_exercise(user):
-        tier = ask_safety(console)
-        if tier is None:
+    status = safety_status(user)
+    if status.kind == "stop":
+        console.print(
+            "[red]"
+            + _("Exercises are paused: your safety answers need a doctor first.")
+            + "[/red] "
+            + _("Answer the safety questions again when a doctor has seen you.")
+        )
+        return 3
+    if status.blocks_exercise:
+        screen = ask_screen(console)
+        if screen is None:
             console.print(
                 "[red]"
                 + _("The safety question needs an answer.")
@@ -199,20 +218,36 @@ def run_break(
                 )
             )
             return 2
-        SafetyScreen.objects.create(user=user, tier=tier)
-        if tier == Tier.EMERGENCY:
+        _saved, result = record_screen(user, screen)
+        for reason in result.reasons:
+            console.print(f"  • {reason_message(reason.code)}")
+        if result.tier == Tier.EMERGENCY:
+            advice = _(
+                "What you described needs a doctor urgently, today. Call %(number)s or go to "
+                "the nearest emergency department now. Do not do any exercises until a "
+                "doctor has seen you."
+            )
+        elif result.tier == Tier.URGENT:
+            advice = _(
+                "Contact your doctor or an out-of-hours service today. Please do no "
+                "exercises until a doctor has checked you."
+            )
+        elif result.tier == Tier.SOON:
+            advice = _(
+                "Please book an appointment with your doctor within the next days. Gentle "
+                "movement is fine until then."
+            )
+        else:
+            advice = ""
+        if advice:
             console.print(
                 Panel(
-                    _(
-                        "What you described needs a doctor today, urgently. Call %(number)s "
-                        "or go to the nearest emergency department now. Do not do any "
-                        "exercises until a doctor has seen you."
-                    )
-                    % {"number": settings.EMERGENCY_NUMBER},
-                    title=_("Please get medical help now"),
-                    border_style="red",
+                    advice % {"number": settings.EMERGENCY_NUMBER},
+                    title=str(TIER_HEADINGS[result.tier]),
+                    border_style="red" if not result.exercise_allowed else "yellow",
                 )
             )
+        if not result.exercise_allowed:
             return 3
 
     spec = compiled(routine, lang)

@@ -263,7 +263,9 @@ views.feedback.addEventListener("submit", (event) => {
   }
   error.hidden = true;
   form.elements.pain.removeAttribute("aria-invalid");
-  sendWithFeedback({ feeling, pain });
+  const newSymptoms = form.elements.new_symptoms.checked;
+  $("[data-rescreen-note]").hidden = !newSymptoms;
+  sendWithFeedback({ feeling, pain, new_symptoms: newSymptoms });
 });
 
 for (const radio of views.feedback.querySelectorAll("input[name=feeling]")) {
