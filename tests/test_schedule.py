@@ -133,10 +133,8 @@ def test_several_working_ranges_a_day() -> None:
     )
     breaks = schedule_day(split, TUESDAY, []).breaks
     assert breaks and all(
-        (at(TUESDAY, 8) <= b.start
-        and b.end <= at(TUESDAY, 11))
-        or (at(TUESDAY, 19) <= b.start
-        and b.end <= at(TUESDAY, 21))
+        (at(TUESDAY, 8) <= b.start and b.end <= at(TUESDAY, 11))
+        or (at(TUESDAY, 19) <= b.start and b.end <= at(TUESDAY, 21))
         for b in breaks
     )
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 MIN_GAP = timedelta(minutes=10)
@@ -198,3 +199,34 @@ def _nearest_start(room: Sequence[Interval], ideal: datetime, length: timedelta)
         if best is None or (abs(candidate - ideal), candidate) < (abs(best - ideal), best):
             best = candidate
     return best
+
+
+class HoursError(ValueError):
+    """Working hours that cannot be used; the message names the range."""
+
+
+def parse_ranges(text: str) -> tuple[tuple[time, time], ...]:
+    """'09:00-12:00, 13:00-17:00' as sorted ranges; overlapping or backwards ones refused."""
+    ranges: list[tuple[time, time]] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            start_text, end_text = (x.strip() for x in part.split("-"))
+            start, end = time.fromisoformat(start_text), time.fromisoformat(end_text)
+        except ValueError:
+            raise HoursError(f"{part!r} is not a range like 09:00-17:00") from None
+        if end <= start:
+            raise HoursError(f"{part} ends before it starts")
+        ranges.append((start, end))
+    ranges.sort()
+    for (a_start, a_end), (b_start, b_end) in pairwise(ranges):
+        if b_start < a_end:
+            raise HoursError(
+                f"{a_start:%H:%M}-{a_end:%H:%M} and {b_start:%H:%M}-{b_end:%H:%M} overlap"
+            )
+    return tuple(ranges)
+
+
+def format_ranges(ranges: tuple[tuple[time, time], ...]) -> str:
+    return ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in ranges)
