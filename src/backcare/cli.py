@@ -192,6 +192,50 @@ def cmd_triage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    setup_django()
+    prepare_database()
+    from django.utils import timezone
+
+    from backcare.accounts.services import find_user
+    from backcare.reminders.services import day_schedule, schedule_json
+
+    try:
+        day = date.fromisoformat(args.date) if args.date else timezone.localdate()
+    except ValueError:
+        return fail(f"--date {args.date!r} is not a date like 2026-11-23", code=2)
+    try:
+        user = find_user(args.user)
+    except LookupError as exc:
+        return fail(str(exc))
+    breaks = schedule_json(day_schedule(user, day))
+    if args.json:
+        print(json.dumps(breaks, indent=2))
+    else:
+        for b in breaks:
+            print(f"{b['start'][11:16]}-{b['end'][11:16]}  {b['kind']:5}  {b['routine'] or ''}")
+        if not breaks:
+            print("No breaks planned for", day.isoformat())
+    return 0
+
+
+def cmd_calendar_url(args: argparse.Namespace) -> int:
+    setup_django()
+    prepare_database()
+    from backcare.accounts.services import find_user
+    from backcare.reminders.services import settings_for
+
+    try:
+        user = find_user(args.user)
+    except LookupError as exc:
+        return fail(str(exc))
+    print(f"{args.base_url.rstrip('/')}/calendar/{settings_for(user).feed_token}.ics")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -227,6 +271,17 @@ def build_parser() -> argparse.ArgumentParser:
     brk.add_argument("--fast", action="store_true", help="run every timer at high speed (demos)")
     brk.add_argument("--user", metavar="EMAIL", help="whose session (default: the local owner)")
     brk.set_defaults(func=cmd_break)
+
+    sched = sub.add_parser("schedule", help="print a day's planned breaks")
+    sched.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    sched.add_argument("--json", action="store_true", help="as JSON: start, end, kind, routine")
+    sched.add_argument("--user", metavar="EMAIL", help="whose (default: the local owner)")
+    sched.set_defaults(func=cmd_schedule)
+
+    cal = sub.add_parser("calendar-url", help="print the private calendar feed of your breaks")
+    cal.add_argument("--user", metavar="EMAIL", help="whose (default: the local owner)")
+    cal.add_argument("--base-url", default="http://127.0.0.1:8000", help="where backcare is served")
+    cal.set_defaults(func=cmd_calendar_url)
 
     tri = sub.add_parser("triage", help="red-flag screen: answers as JSON in, tier as JSON out")
     tri.add_argument("--json", metavar="FILE", help="read the answers from FILE, not stdin")

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "backcare.safety",
     "backcare.practice",
     "backcare.plans",
+    "backcare.reminders",
     "backcare.front",
 ]
 

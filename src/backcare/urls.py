@@ -9,6 +9,7 @@ from backcare.front import views as front
 from backcare.library import views as library
 from backcare.plans import views as plans
 from backcare.practice import views as practice
+from backcare.reminders import views as reminders
 from backcare.safety import views as safety
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -21,6 +22,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("assessment/", plans.assessment, name="assessment"),
     path("assessment/<int:step>/", plans.assessment, name="assessment-step"),
     path("plan/", plans.plan, name="plan"),
+    path("settings/schedule/", reminders.schedule_settings, name="schedule-settings"),
+    path("calendar/<str:token>.ics", reminders.feed, name="calendar-feed"),
     path("library/", library.exercise_list, name="library"),
     path("library/exercises/<slug:slug>/", library.exercise_detail, name="exercise"),
     path("library/routines/", library.routine_list, name="routines"),

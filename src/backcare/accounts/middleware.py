@@ -8,7 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 # Pages anyone may reach. The API answers 401 itself; the rest need a sign-in.
-OPEN_PREFIXES = ("/healthz", "/static/", "/login/token/", "/locked/", "/api/", "/accounts/")
+# The calendar feed is opened by calendar apps; its secret token is the key.
+OPEN_PREFIXES = (
+    "/healthz",
+    "/static/",
+    "/login/token/",
+    "/locked/",
+    "/api/",
+    "/accounts/",
+    "/calendar/",
+)
 
 
 class RequireLoginMiddleware:

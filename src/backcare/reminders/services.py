@@ -1,0 +1,174 @@
+"""Schedules from the database: settings, busy times, the day's breaks, the feed."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.db import transaction
+from django.utils import timezone
+
+from backcare.accounts.models import User
+from backcare.core.calendar import CalendarError, busy_intervals, parse_calendar
+from backcare.core.schedule import DaySchedule, Interval, Settings, schedule_day
+from backcare.reminders.models import ScheduleSettings
+
+
+def settings_for(user: User) -> ScheduleSettings:
+    found, _ = ScheduleSettings.objects.get_or_create(user=user)
+    return found
+
+
+def core_settings(s: ScheduleSettings, micro_minutes: int = 5) -> Settings:
+    return Settings(
+        tz=s.tz,
+        working_hours={
+            int(day): tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in ranges)
+            for day, ranges in s.working_hours.items()
+        },
+        micro_interval_min=s.micro_interval_min,
+        micro_minutes=micro_minutes,
+        walk_every_min=s.walk_every_min,
+        walk_minutes=s.walk_minutes,
+        lunch=(s.lunch_start, s.lunch_end) if s.lunch_start and s.lunch_end else None,
+        days_off=frozenset(date.fromisoformat(d) for d in s.days_off),
+        dnd_until=s.dnd_until,
+        warning_s=s.warning_s,
+    )
+
+
+def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=ZoneInfo(tz))
+    return start, start + timedelta(days=1)
+
+
+def busy_for(s: ScheduleSettings, day: date) -> list[Interval]:
+    start, end = day_bounds(day, s.tz)
+    busy: list[Interval] = []
+    if s.calendar_ics:
+        try:
+            busy = busy_intervals(parse_calendar(s.calendar_ics.encode()), start, end, s.tz)
+        except CalendarError:
+            busy = []  # stored calendars were checked on import; never fail a schedule
+    if s.in_meeting_until is not None and s.in_meeting_until > start:
+        busy.append(Interval(start, min(end, s.in_meeting_until)))
+    return busy
+
+
+def plan_for_day(user: User, day: date) -> tuple[list[str], int]:
+    """The plan's routines for DAY, in order, and a typical break length in minutes."""
+    from backcare.plans.services import week_for
+
+    record = week_for(user, day)
+    if record is None:
+        return [], 5
+    slots = [s for s in record.data["slots"] if s["day"] == day.isoformat()]
+    slots.sort(key=lambda s: s["at"])
+    minutes = [s["minutes"] for s in slots] or [5]
+    return [s["routine"] for s in slots], int(max(2, min(10, statistics.median(minutes))))
+
+
+def day_schedule(user: User, day: date) -> DaySchedule:
+    """The day's breaks; none at all while the safety answers need a doctor."""
+    from backcare.safety.services import safety_status
+
+    s = settings_for(user)
+    if safety_status(user).kind == "stop":
+        return DaySchedule(day, (), ())
+    routines, minutes = plan_for_day(user, day)
+    return schedule_day(core_settings(s, minutes), day, busy_for(s, day), routines)
+
+
+def schedule_json(schedule: DaySchedule) -> list[dict[str, Any]]:
+    return [
+        {
+            "start": b.start.isoformat(),
+            "end": b.end.isoformat(),
+            "kind": b.kind.value,
+            "routine": b.routine,
+            "moved_from": b.ideal.isoformat() if b.moved else None,
+        }
+        for b in schedule.breaks
+    ]
+
+
+def import_calendar(s: ScheduleSettings, data: bytes, source_url: str = "") -> int:
+    """Check DATA fully, then store it; nothing is stored when it is not a usable calendar.
+
+    Returns the number of busy intervals found in the coming two weeks.
+    """
+    calendar = parse_calendar(data)
+    today = timezone.localdate()
+    start, _ = day_bounds(today, s.tz)
+    found = busy_intervals(calendar, start, start + timedelta(days=14), s.tz)
+    with transaction.atomic():
+        s.calendar_ics = data.decode("utf-8")
+        s.calendar_name = str(calendar.get("X-WR-CALNAME", "")) or "calendar"
+        s.calendar_refreshed_at = timezone.now()
+        s.calendar_error = ""
+        if source_url:
+            s.calendar_url = source_url
+        s.save()
+    return len(found)
+
+
+def feed_ics(user: User, start_day: date, days: int = 14) -> bytes:
+    """The person's planned breaks as iCalendar, each with a reminder alarm."""
+    s = settings_for(user)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//backcare//breaks//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "backcare breaks")
+    calendar.add("x-published-ttl", "PT1H")
+    stamp = timezone.now()
+    for offset in range(days):
+        day = start_day + timedelta(days=offset)
+        for b in day_schedule(user, day).breaks:
+            event = icalendar.Event()
+            event.add(
+                "uid",
+                f"{user.pk}-{b.ideal.astimezone(ZoneInfo('UTC')):%Y%m%dT%H%M%SZ}-{b.kind.value}@backcare",
+            )
+            event.add("dtstamp", stamp)
+            event.add("dtstart", b.start)
+            event.add("dtend", b.end)
+            event.add(
+                "summary",
+                "backcare: walk" if b.kind.value == "walk" else "backcare: movement break",
+            )
+            if b.routine:
+                event.add("description", f"Routine: {b.routine}")
+            event.add("transp", "TRANSPARENT")
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", "Time for a movement break")
+            alarm.add("trigger", timedelta(seconds=-s.warning_s))
+            event.add_component(alarm)
+            calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def refresh_subscription(s: ScheduleSettings, timeout_s: float = 10) -> bool:
+    """Fetch the subscribed calendar; on failure keep the last good one and say why."""
+    import urllib.error
+    import urllib.request
+
+    if not s.calendar_url:
+        return False
+    url = s.calendar_url.replace("webcal://", "https://", 1)
+    try:
+        if not url.startswith(("https://", "http://")):
+            raise CalendarError("the address must start with https://")
+        # The scheme was checked just above: only http(s) is opened.
+        request = urllib.request.Request(url, headers={"User-Agent": "backcare calendar"})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
+            data = response.read(6 * 1024 * 1024)
+        import_calendar(s, data)
+    except (OSError, CalendarError, ValueError) as exc:
+        s.calendar_error = f"{timezone.now():%Y-%m-%d %H:%M} UTC: {exc}"
+        s.save(update_fields=["calendar_error"])
+        return False
+    return True
