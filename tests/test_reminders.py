@@ -219,3 +219,42 @@ def test_calendar_url_prints_the_feed_address(cli_env: dict[str, str]) -> None:
         r.stdout.strip()
         == f"http://127.0.0.1:9999/calendar/{settings_for(local_owner()).feed_token}.ics"
     )
+
+
+# ---- API -------------------------------------------------------------------------------------
+
+
+def test_the_schedule_api_gives_a_days_breaks(
+    alice_client: Client, client: Client, alice: User
+) -> None:
+    r = alice_client.get("/api/v1/schedule", {"date": "2026-10-20"})
+    assert r.status_code == 200
+    data = r.json()
+    assert data["date"] == "2026-10-20" and data["breaks"]
+    assert {"start", "end", "kind", "routine", "moved_from"} <= set(data["breaks"][0])
+    assert alice_client.get("/api/v1/schedule", {"date": "20/10"}).status_code == 422
+    assert client.get("/api/v1/schedule").status_code == 401
+
+
+def test_the_settings_api_uses_the_same_checks_as_the_page(
+    alice_client: Client, alice: User
+) -> None:
+    current = alice_client.get("/api/v1/schedule/settings").json()
+    assert current["working_hours"]["0"] == "09:00-17:00"
+    changed = {
+        **current,
+        "tz": "Europe/Copenhagen",
+        "working_hours": {"0": "08:00-12:00, 13:00-16:00"},
+    }
+    r = alice_client.put(
+        "/api/v1/schedule/settings", json.dumps(changed), content_type="application/json"
+    )
+    assert r.status_code == 200, r.content
+    assert settings_for(alice).working_hours == {"0": [["08:00", "12:00"], ["13:00", "16:00"]]}
+    bad = {**changed, "working_hours": {"1": "10:00-09:00"}}
+    r = alice_client.put(
+        "/api/v1/schedule/settings", json.dumps(bad), content_type="application/json"
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["msg"] == "10:00-09:00 ends before it starts"
+    assert settings_for(alice).working_hours["0"] == [["08:00", "12:00"], ["13:00", "16:00"]]

@@ -206,5 +206,39 @@ class AssessmentOut(AssessmentIn):
     completed_at: datetime | None
 
 
+class BreakOut(Schema):
+    start: datetime
+    end: datetime
+    kind: str
+    routine: str | None
+    moved_from: datetime | None
+
+
+class DroppedOut(Schema):
+    ideal: datetime
+    kind: str
+    reason: str
+
+
+class ScheduleOut(Schema):
+    date: str
+    breaks: list[BreakOut]
+    dropped: list[DroppedOut]
+
+
+class ScheduleSettingsIO(Schema):
+    tz: str
+    working_hours: dict[str, str] = Field(
+        description='Weekday 0 (Monday) to 6 to ranges, e.g. {"0": "09:00-12:00, 13:00-17:00"}.'
+    )
+    micro_interval_min: int = Field(ge=20, le=120)
+    walk_every_min: int = Field(ge=60, le=480)
+    walk_minutes: int = Field(ge=10, le=20)
+    lunch_start: str | None = Field(None, pattern=r"^\d\d:\d\d$")
+    lunch_end: str | None = Field(None, pattern=r"^\d\d:\d\d$")
+    warning_s: int = Field(ge=0, le=600)
+    skip_limit: int = Field(ge=0, le=20)
+
+
 class ErrorOut(Schema):
     detail: str | list[dict[str, object]]

@@ -28,6 +28,8 @@ from backcare.api.schemas import (
     LessonOut,
     RoutineDetailOut,
     RoutineOut,
+    ScheduleOut,
+    ScheduleSettingsIO,
     ScreenIn,
     ScreenOut,
     SessionIn,
@@ -350,6 +352,93 @@ def get_plan(request: HttpRequest) -> Any:
         return Status(404, {"detail": "Complete the assessment to get a plan."})
     state = PlanState.objects.get(user=user)
     return {**record.data, "see_clinician": state.see_clinician}
+
+
+def settings_out(s: Any) -> dict[str, Any]:
+    return {
+        "tz": s.tz,
+        "working_hours": {
+            d: ", ".join(f"{a}-{b}" for a, b in r) for d, r in s.working_hours.items()
+        },
+        "micro_interval_min": s.micro_interval_min,
+        "walk_every_min": s.walk_every_min,
+        "walk_minutes": s.walk_minutes,
+        "lunch_start": s.lunch_start.strftime("%H:%M") if s.lunch_start else None,
+        "lunch_end": s.lunch_end.strftime("%H:%M") if s.lunch_end else None,
+        "warning_s": s.warning_s,
+        "skip_limit": s.skip_limit,
+    }
+
+
+@screening.get("/schedule", response={200: ScheduleOut, 422: ErrorOut}, summary="A day's breaks")
+def get_schedule(request: HttpRequest, date: str = "") -> Any:
+    from datetime import date as date_type
+
+    from django.utils import timezone
+
+    from backcare.reminders.services import day_schedule
+
+    try:
+        day = date_type.fromisoformat(date) if date else timezone.localdate()
+    except ValueError:
+        raise ValidationError(
+            [
+                {
+                    "loc": ["query", "date"],
+                    "msg": f"{date!r} is not a date like 2026-11-23",
+                    "type": "value_error",
+                }
+            ]
+        ) from None
+    schedule = day_schedule(request_user(request), day)
+    return {
+        "date": day.isoformat(),
+        "breaks": [
+            {
+                "start": b.start,
+                "end": b.end,
+                "kind": b.kind.value,
+                "routine": b.routine,
+                "moved_from": b.ideal if b.moved else None,
+            }
+            for b in schedule.breaks
+        ],
+        "dropped": [
+            {"ideal": d.ideal, "kind": d.kind.value, "reason": d.reason} for d in schedule.dropped
+        ],
+    }
+
+
+@screening.get("/schedule/settings", response=ScheduleSettingsIO, summary="Your schedule settings")
+def get_schedule_settings(request: HttpRequest) -> dict[str, Any]:
+    from backcare.reminders.services import settings_for
+
+    return settings_out(settings_for(request_user(request)))
+
+
+@screening.put(
+    "/schedule/settings", response={200: ScheduleSettingsIO, 422: ErrorOut}, summary="Change them"
+)
+def put_schedule_settings(request: HttpRequest, payload: ScheduleSettingsIO) -> Any:
+    from backcare.reminders.forms import SettingsForm
+    from backcare.reminders.services import settings_for
+
+    s = settings_for(request_user(request))
+    data: dict[str, Any] = {k: v for k, v in payload.dict().items() if k != "working_hours"}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    for day in range(7):
+        data[f"hours_{day}"] = payload.working_hours.get(str(day), "")
+    # The same form as the page, so the same checks and messages apply.
+    form = SettingsForm(data, instance=s)
+    if not form.is_valid():
+        raise ValidationError(
+            [
+                {"loc": ["body", "payload", field], "msg": str(errors[0]), "type": "value_error"}
+                for field, errors in form.errors.items()
+            ]
+        )
+    form.save()
+    return settings_out(s)
 
 
 api.add_router("", screening)
