@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from backcare import __version__
 
@@ -55,6 +56,18 @@ def prepare_database(verbose: bool = False) -> None:
         raise SystemExit(fail(f"the built-in content is invalid:\n{exc}")) from None
 
 
+def person(email: str | None) -> Any:
+    """Set up, then the account for EMAIL (the local owner without one); exits if unknown."""
+    setup_django()
+    prepare_database()
+    from backcare.accounts.services import find_user
+
+    try:
+        return find_user(email)
+    except LookupError as exc:
+        raise SystemExit(fail(str(exc))) from None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from backcare.server import is_loopback
 
@@ -69,14 +82,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_login_url(args: argparse.Namespace) -> int:
-    setup_django()
-    prepare_database()
-    from backcare.accounts.services import find_user, login_url
+    user = person(args.user)
+    from backcare.accounts.services import login_url
 
-    try:
-        user = find_user(args.user)
-    except LookupError as exc:
-        return fail(str(exc))
     print(login_url(args.base_url, user))
     return 0
 
@@ -196,21 +204,16 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     import json
     from datetime import date
 
-    setup_django()
-    prepare_database()
-    from django.utils import timezone
-
-    from backcare.accounts.services import find_user
-    from backcare.reminders.services import day_schedule, schedule_json
-
     try:
-        day = date.fromisoformat(args.date) if args.date else timezone.localdate()
+        day = date.fromisoformat(args.date) if args.date else None
     except ValueError:
         return fail(f"--date {args.date!r} is not a date like 2026-11-23", code=2)
-    try:
-        user = find_user(args.user)
-    except LookupError as exc:
-        return fail(str(exc))
+    user = person(args.user)
+    from django.utils import timezone
+
+    from backcare.reminders.services import day_schedule, schedule_json
+
+    day = day or timezone.localdate()
     breaks = schedule_json(day_schedule(user, day))
     if args.json:
         print(json.dumps(breaks, indent=2))
@@ -223,15 +226,9 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_calendar_url(args: argparse.Namespace) -> int:
-    setup_django()
-    prepare_database()
-    from backcare.accounts.services import find_user
+    user = person(args.user)
     from backcare.reminders.services import settings_for
 
-    try:
-        user = find_user(args.user)
-    except LookupError as exc:
-        return fail(str(exc))
     print(f"{args.base_url.rstrip('/')}/calendar/{settings_for(user).feed_token}.ics")
     return 0
 

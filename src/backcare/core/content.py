@@ -111,6 +111,14 @@ class Side(StrEnum):
     BOTH = "both"
 
 
+def step_seconds(duration_s: int | None, reps: int | None, rep_s: float) -> float:
+    """How long a step takes: its duration, or its repetitions at their pace."""
+    if duration_s is not None:
+        return float(duration_s)
+    assert reps is not None
+    return reps * rep_s
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -154,10 +162,7 @@ class Step(Strict):
 
     @property
     def total_s(self) -> float:
-        if self.duration_s is not None:
-            return float(self.duration_s)
-        assert self.reps is not None
-        return self.reps * self.rep_s
+        return step_seconds(self.duration_s, self.reps, self.rep_s)
 
 
 class Dose(Strict):

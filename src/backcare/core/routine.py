@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from backcare.core.content import Breathing, Exercise, RoutineFile, Side
+from backcare.core.content import Breathing, Exercise, RoutineFile, Side, step_seconds
 
 REST_TEXT = {
     "en": "Rest and breathe easily before the next round.",
@@ -39,10 +39,7 @@ class Step(BaseModel):
 
     @property
     def total_s(self) -> float:
-        if self.duration_s is not None:
-            return float(self.duration_s)
-        assert self.reps is not None
-        return self.reps * self.rep_s
+        return step_seconds(self.duration_s, self.reps, self.rep_s)
 
 
 class Routine(BaseModel):
