@@ -6,12 +6,15 @@ import hashlib
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from pydantic import BaseModel
 
 from backcare.content import CONTENT_DIR, FIGURES_DIR
-from backcare.core.content import Library, load_library, load_references
+from backcare.core.content import Exercise as Exercise_
+from backcare.core.content import Lesson as Lesson_
+from backcare.core.content import Library, RoutineFile, load_library, load_references
 from backcare.core.figure import Figure, load_figures
 from backcare.core.routine import compile_routine
 from backcare.library.models import Exercise, Lesson, Origin, Routine
@@ -39,6 +42,17 @@ def read_builtin_library(root: Path = CONTENT_DIR) -> Library:
     return load_library(root, pose_keys=set(figures))
 
 
+def stored_columns(spec: Exercise_ | RoutineFile | Lesson_) -> dict[str, Any]:
+    """The columns every library item stores, from its validated definition."""
+    return {
+        "title_en": spec.title.en,
+        "title_da": spec.title.da,
+        "definition": spec.model_dump(mode="json"),
+        "origin": Origin.BUILTIN,
+        "content_hash": digest(spec),
+    }
+
+
 def load_builtin_content(root: Path = CONTENT_DIR) -> int:
     """Validate all files, then write them in one transaction; returns the item count.
 
@@ -46,30 +60,18 @@ def load_builtin_content(root: Path = CONTENT_DIR) -> int:
     staff added in the admin are left alone.
     """
     library = read_builtin_library(root)
-    count = 0
     with transaction.atomic():
         for exercise in library.exercises.values():
             Exercise.objects.update_or_create(
                 slug=exercise.id,
-                defaults={
-                    "title_en": exercise.title.en,
-                    "title_da": exercise.title.da,
-                    "definition": exercise.model_dump(mode="json"),
-                    "origin": Origin.BUILTIN,
-                    "content_hash": digest(exercise),
-                    "total_s": round(exercise.total_s()),
-                },
+                defaults={**stored_columns(exercise), "total_s": round(exercise.total_s())},
             )
         for routine in library.routines.values():
             compiled = compile_routine(routine, library.exercises, "en")
             Routine.objects.update_or_create(
                 slug=routine.id,
                 defaults={
-                    "title_en": routine.title.en,
-                    "title_da": routine.title.da,
-                    "definition": routine.model_dump(mode="json"),
-                    "origin": Origin.BUILTIN,
-                    "content_hash": digest(routine),
+                    **stored_columns(routine),
                     "total_s": round(compiled.total_s),
                     "step_count": len(compiled.steps),
                 },
@@ -78,14 +80,9 @@ def load_builtin_content(root: Path = CONTENT_DIR) -> int:
             Lesson.objects.update_or_create(
                 slug=lesson.id,
                 defaults={
-                    "title_en": lesson.title.en,
-                    "title_da": lesson.title.da,
-                    "definition": lesson.model_dump(mode="json"),
-                    "origin": Origin.BUILTIN,
-                    "content_hash": digest(lesson),
+                    **stored_columns(lesson),
                     "order": lesson.order,
                     "reading_minutes": lesson.reading_minutes,
                 },
             )
-        count = len(library.exercises) + len(library.routines) + len(library.lessons)
-    return count
+    return len(library.exercises) + len(library.routines) + len(library.lessons)
