@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -132,3 +133,60 @@ def test_a_worker_refreshes_subscribed_calendars(
     s.refresh_from_db()
     # The refresh ran, failed, and said why; the schedule keeps working.
     assert "refused" in s.calendar_error.lower() or "connect" in s.calendar_error.lower()
+
+
+def test_the_worker_of_a_local_server_stops_when_the_server_is_killed(
+    cli_env: dict[str, str],
+) -> None:
+    import os
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "backcare", "serve", "--no-browser", "--port", str(port)],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        for line in server.stdout:
+            if "sign in" in line:
+                break
+
+        def children(name: bytes = b"") -> list[int]:
+            found = []
+            for pid in os.listdir("/proc"):
+                if pid.isdigit():
+                    try:
+                        with open(f"/proc/{pid}/stat") as f:
+                            ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                        with open(f"/proc/{pid}/cmdline", "rb") as f:
+                            cmd = f.read().split(b"\0")
+                    except (OSError, IndexError, ValueError):
+                        continue
+                    if ppid == server.pid and (name in cmd or not name):
+                        found.append(int(pid))
+            return found
+
+        wait_until(lambda: len(children(b"worker")) == 1, timeout=30)
+        worker = children(b"worker")[0]
+        others = [pid for pid in children() if pid != worker]
+    finally:
+        server.kill()
+        server.wait()
+    for pid in others:  # the HTTP server's own processes: not what this test is about
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+    def gone() -> bool:
+        try:
+            with open(f"/proc/{worker}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+        except OSError:
+            return True
+
+    wait_until(gone, timeout=20)

@@ -89,7 +89,12 @@ def open_when_ready(host: str, port: int, url: str, timeout_s: float = 15) -> No
 
 def start_worker() -> subprocess.Popen[bytes]:
     """The background worker beside a local server, so reminders work with one command."""
-    return subprocess.Popen([sys.executable, "-m", "backcare", "worker"], stdout=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "backcare", "worker"],
+        stdout=subprocess.DEVNULL,
+        # The worker stops by itself if this server dies without stopping it.
+        env={**os.environ, "BACKCARE_WORKER_PARENT": str(os.getpid())},
+    )
 
 
 def serve(host: str, port: int, open_browser: bool, worker: bool = True) -> int:

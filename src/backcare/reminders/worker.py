@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 
@@ -27,7 +28,12 @@ def worker_id() -> str:
 def beat_loop(wid: str, stop: threading.Event, every_s: float = 1.0) -> None:
     from backcare.reminders.tasks import beat
 
+    parent = int(os.environ.get("BACKCARE_WORKER_PARENT", "0") or 0)
     while not stop.is_set():
+        if parent and os.getppid() != parent:
+            log.warning("the server that started this worker is gone; stopping")
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
         try:
             close_old_connections()
             for name in beat(wid):
