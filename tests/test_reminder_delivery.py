@@ -188,6 +188,9 @@ def test_skips_stop_at_the_daily_limit(person: User) -> None:
     with pytest.raises(delivery.ReminderError, match="already skipped 2 breaks"):
         delivery.skip(person, ids[2])
     assert Reminder.objects.get(pk=ids[2]).state == State.PLANNED
+    ScheduleSettings.objects.filter(user=person).update(skip_limit=0)
+    with pytest.raises(delivery.ReminderError, match="allow no skipped breaks"):
+        delivery.skip(person, ids[2])
 
 
 def test_finishing_the_routine_from_a_reminder_marks_it_taken(person: User) -> None:

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backcare.accounts.models import User
 from backcare.core.history import History, Outcome, Record, summarise
@@ -301,13 +302,17 @@ def skip(user: User, reminder_id: int, now: datetime | None = None) -> Reminder:
         ScheduleSettings.objects.select_for_update().filter(user=user).first()
         skipped = Reminder.objects.filter(user=user, day=reminder.day, state=State.SKIPPED).count()
         if skipped >= limit:
+            if limit == 0:
+                why = _("Your settings allow no skipped breaks.")
+            else:
+                why = ngettext(
+                    "You have already skipped %(n)s break today, the most your settings allow.",
+                    "You have already skipped %(n)s breaks today, the most your settings allow.",
+                    skipped,
+                ) % {"n": skipped}
             raise ReminderError(
                 "reminder",
-                _(
-                    "You have already skipped %(n)s breaks today, the most your settings allow. "
-                    "Snooze it, or change the limit in your schedule settings."
-                )
-                % {"n": skipped},
+                why + " " + _("Snooze it, or change the limit in your schedule settings."),
             )
         Reminder.objects.filter(pk=reminder.pk, state__in=OPEN).update(
             state=State.SKIPPED, acted_at=now
