@@ -59,7 +59,10 @@ class App:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "backcare", "serve", "--no-browser", "--port", str(self.port)],
+            [
+                *(sys.executable, "-m", "backcare", "serve", "--no-browser", "--no-worker"),
+                *("--port", str(self.port)),
+            ],
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -509,3 +512,80 @@ def test_every_figure_animates_in_the_gallery(app: App, page: object) -> None:
     )
     still = [key for key, a, b in zip(keys, first, second, strict=True) if a == b]
     assert not still, f"figures that did not move: {still}"
+
+
+def test_a_due_break_rings_and_its_notification_opens_the_player(app: App, browser: object) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from backcare.accounts.models import User
+    from backcare.accounts.services import OWNER_EMAIL
+    from backcare.reminders.models import Reminder, ScheduleSettings
+    from backcare.reminders.services import settings_for
+    from tests.helpers import screened
+
+    context: Any = browser.new_context()  # type: ignore[attr-defined]
+    context.grant_permissions(["notifications"], origin=app.base)
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    p.goto(app.login_url)
+    owner = User.objects.get(email=OWNER_EMAIL)
+    screened(owner)
+    settings_for(owner)
+    now = datetime.now(UTC)
+    ScheduleSettings.objects.filter(user=owner).update(sync_due_at=now + timedelta(days=2))
+
+    def reminder(seconds: float) -> Reminder:
+        at = now + timedelta(seconds=seconds)
+        return Reminder.objects.create(
+            user=owner,
+            day=at.date(),
+            ideal_at=at,
+            kind="micro",
+            routine="desk-reset",
+            due_at=at,
+            ends_at=at + timedelta(minutes=5),
+        )
+
+    due = reminder(8)
+    p.goto(f"{app.base}/")
+    line = p.locator("[data-reminders]")
+    # A quiet warning first (the default is a minute ahead), with no notification yet.
+    wait_until(p, "document.querySelector('[data-reminders]').dataset.phase === 'warning'")
+    assert "starts in" in line.inner_text()
+    shown = (
+        "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+        ".then(ns => ns.map(n => ({title: n.title, tag: n.tag, url: n.data.url})))"
+    )
+    assert p.evaluate(shown) == []
+    # Then the break rings: a notification through the service worker.
+    wait_until(p, "document.querySelector('[data-reminders]').dataset.phase === 'due'", 20)
+    wait_until(p, f"({shown}).then(ns => ns.length === 1)")
+    assert p.evaluate(shown) == [
+        {
+            "title": "Time for a movement break",
+            "tag": f"reminder-{due.pk}",
+            "url": f"/break/desk-reset/?reminder={due.pk}",
+        }
+    ]
+    # Clicking it (dispatched inside the service worker, as the browser does) opens the player.
+    worker = context.service_workers[0]
+    worker.evaluate(
+        "self.registration.getNotifications().then(ns => self.dispatchEvent("
+        "new NotificationEvent('notificationclick', {notification: ns[0]})))"
+    )
+    p.wait_for_url(f"**/break/desk-reset/?reminder={due.pk}", timeout=10_000)
+    assert p.locator("h1").inner_text()
+
+    # The next one is skipped from the line under the header.
+    Reminder.objects.filter(pk=due.pk).update(state=Reminder.State.TAKEN)
+    later = reminder(-1)
+    p.goto(f"{app.base}/plan/")
+    wait_until(p, "document.querySelector('[data-reminders]').dataset.phase === 'due'")
+    p.locator("[data-reminders] [data-skip]").click()
+    deadline = time.monotonic() + 10
+    while Reminder.objects.get(pk=later.pk).state != Reminder.State.SKIPPED:
+        assert time.monotonic() < deadline, "the skip did not reach the server"
+        time.sleep(0.1)
+    context.close()
+    assert not errors, errors

@@ -78,7 +78,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
     setup_django()
     from backcare.server import serve
 
-    return serve(host=args.host, port=args.port, open_browser=not args.no_browser)
+    return serve(
+        host=args.host, port=args.port, open_browser=not args.no_browser, worker=not args.no_worker
+    )
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    setup_django()
+    prepare_database()
+    from backcare.reminders.worker import run
+
+    return run(interval_s=args.interval, once=args.once)
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    if args.snooze not in (5, 10, 15):
+        return fail("--snooze must be 5, 10 or 15 minutes", code=2)
+    user = person(args.user)
+    from backcare.reminders.desktop import run_reminders
+
+    return run_reminders(
+        user, base_url=args.base_url, poll_s=args.poll, snooze_min=args.snooze, once=args.once
+    )
 
 
 def cmd_login_url(args: argparse.Namespace) -> int:
@@ -254,6 +275,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background worker (local mode starts one)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     login = sub.add_parser("login-url", help="print a fresh one-time sign-in link")
@@ -279,6 +305,23 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--user", metavar="EMAIL", help="whose (default: the local owner)")
     cal.add_argument("--base-url", default="http://127.0.0.1:8000", help="where backcare is served")
     cal.set_defaults(func=cmd_calendar_url)
+
+    work = sub.add_parser("worker", help="send due reminders and refresh calendars")
+    work.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between looks at the queue (1)"
+    )
+    work.add_argument("--once", action="store_true", help="run what is due now, then exit")
+    work.set_defaults(func=cmd_worker)
+
+    rem = sub.add_parser("remind", help="desktop notifications for your breaks, no browser needed")
+    rem.add_argument("--user", metavar="EMAIL", help="whose breaks (default: the local owner)")
+    rem.add_argument("--base-url", default="http://127.0.0.1:8000", help="where backcare is served")
+    rem.add_argument("--poll", type=float, default=5.0, help="seconds between checks (5)")
+    rem.add_argument(
+        "--snooze", type=int, default=10, help="minutes for the notification's snooze (5/10/15)"
+    )
+    rem.add_argument("--once", action="store_true", help="notify what is due now, then exit")
+    rem.set_defaults(func=cmd_remind)
 
     tri = sub.add_parser("triage", help="red-flag screen: answers as JSON in, tier as JSON out")
     tri.add_argument("--json", metavar="FILE", help="read the answers from FILE, not stdin")

@@ -7,6 +7,8 @@ import errno
 import ipaddress
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import webbrowser
@@ -85,7 +87,17 @@ def open_when_ready(host: str, port: int, url: str, timeout_s: float = 15) -> No
     threading.Thread(target=wait_and_open, daemon=True).start()
 
 
-def serve(host: str, port: int, open_browser: bool) -> int:
+def start_worker() -> subprocess.Popen[bytes]:
+    """The background worker beside a local server, so reminders work with one command."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "backcare", "worker"],
+        stdout=subprocess.DEVNULL,
+        # The worker stops by itself if this server dies without stopping it.
+        env={**os.environ, "BACKCARE_WORKER_PARENT": str(os.getpid())},
+    )
+
+
+def serve(host: str, port: int, open_browser: bool, worker: bool = True) -> int:
     from django.conf import settings
 
     if problem := port_problem(host, port):
@@ -103,10 +115,12 @@ def serve(host: str, port: int, open_browser: bool) -> int:
         print("Open this link to sign in (it works once, for the next few minutes):")
         print(f"\n    {entry_url}\n")
         print("Lost the link? Run `backcare login-url` for a new one. Press Ctrl-C to stop.")
+        worker_proc = start_worker() if worker else None
     else:
+        worker_proc = None
         entry_url = base_url
         print(f"backcare is running at {base_url} for several users (BACKCARE_MODE=multi).")
-        print("Press Ctrl-C to stop.")
+        print("Run `backcare worker` beside it to send reminders. Press Ctrl-C to stop.")
     if open_browser:
         open_when_ready(url_host(host), port, entry_url)
 
@@ -124,7 +138,13 @@ def serve(host: str, port: int, open_browser: bool) -> int:
         log_level=LogLevels.warning,
         respawn_failed_workers=True,
     )
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve()
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve()
+    finally:
+        if worker_proc is not None:
+            worker_proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker_proc.wait(timeout=10)
     print("backcare stopped.")
     return 0

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "backcare.accounts",
     "backcare.library",
     "backcare.safety",
@@ -186,6 +188,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "font-src": [SELF],
         "media-src": [SELF],
         "object-src": [NONE],
@@ -196,6 +200,22 @@ CONTENT_SECURITY_POLICY = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# --- Background work and reminders ---------------------------------------------------
+# Tasks are rows in the app's own database; `backcare worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Web Push: the contact a push service may write to about this install's pushes.
+PUSH_CONTACT = envstr("BACKCARE_PUSH_CONTACT", "mailto:admin@localhost")
+# Real push services are https; tests run one on plain http on localhost.
+PUSH_ALLOW_HTTP = envbool("BACKCARE_PUSH_ALLOW_HTTP", False)
+# How often the worker looks for due reminders and refreshes subscribed calendars.
+WORKER_TICK_S = envint("BACKCARE_WORKER_TICK", 15)
+CALENDAR_REFRESH_S = envint("BACKCARE_CALENDAR_REFRESH", 30 * 60)
 
 # --- Static files, language, time --------------------------------------------------
 STATIC_URL = "/static/"

@@ -15,6 +15,7 @@ from backcare.safety import views as safety
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", front.home, name="home"),
     path("healthz", front.healthz, name="healthz"),
+    path("sw.js", front.service_worker, name="service-worker"),
     path("safety/", safety.screen, name="safety-screen"),
     path("safety/result/", safety.result, name="safety-result"),
     path("safety/clinician-seen/", safety.clinician_seen, name="safety-clinician-seen"),
@@ -23,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("assessment/<int:step>/", plans.assessment, name="assessment-step"),
     path("plan/", plans.plan, name="plan"),
     path("settings/schedule/", reminders.schedule_settings, name="schedule-settings"),
+    path("breaks/", reminders.break_history, name="break-history"),
     path("calendar/<str:token>.ics", reminders.feed, name="calendar-feed"),
     path("library/", library.exercise_list, name="library"),
     path("library/exercises/<slug:slug>/", library.exercise_detail, name="exercise"),

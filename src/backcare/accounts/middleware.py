@@ -11,6 +11,7 @@ from django.utils import translation
 # The calendar feed is opened by calendar apps; its secret token is the key.
 OPEN_PREFIXES = (
     "/healthz",
+    "/sw.js",
     "/static/",
     "/login/token/",
     "/locked/",

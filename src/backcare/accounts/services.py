@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
@@ -34,9 +35,13 @@ def find_user(email: str | None) -> User:
         raise LookupError(f"No account with the email {email!r}.") from None
 
 
-def login_url(base_url: str, user: User) -> str:
+def login_url(base_url: str, user: User, next_path: str = "") -> str:
+    """A one-time sign-in link; NEXT_PATH (a path on this site) is where it lands."""
     raw = LoginToken.issue(user, timedelta(seconds=settings.LOGIN_TOKEN_TTL_S))
-    return f"{base_url.rstrip('/')}/login/token/{raw}/"
+    url = f"{base_url.rstrip('/')}/login/token/{raw}/"
+    if next_path:
+        url += "?" + urlencode({"next": next_path})
+    return url
 
 
 def redeem_login_token(raw: str, now: datetime | None = None) -> User | None:

@@ -20,6 +20,12 @@ def token_login(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         return render(request, "accounts/token_invalid.html", status=403)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    target = request.GET.get("next", "")
+    # Only a path on this site: a sign-in link must never lead elsewhere.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return redirect(target)
     return redirect("home")
 
 

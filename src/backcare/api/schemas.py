@@ -118,6 +118,9 @@ class SessionIn(Schema):
     completed: bool
     feeling: Feeling | None = None
     pain: int | None = Field(default=None, ge=PAIN_MIN, le=PAIN_MAX)
+    reminder: int | None = Field(
+        default=None, description="The break reminder this routine answers, from its ?reminder=."
+    )
     new_symptoms: bool = Field(
         default=False,
         description="New leg, bladder or numbness symptoms, or leg symptoms spreading. "

@@ -15,6 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from backcare import __version__
 from backcare.api.auth import AUTH, request_user
+from backcare.api.reminders import push_router, reminders_router
 from backcare.api.schemas import (
     AssessmentIn,
     AssessmentOut,
@@ -212,6 +213,7 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Status[PracticeS
         feeling=payload.feeling,
         pain=payload.pain,
         new_symptoms=payload.new_symptoms,
+        reminder_id=payload.reminder,
     )
     try:
         session, created = record_session(request_user(request), result)
@@ -438,6 +440,9 @@ def put_schedule_settings(request: HttpRequest, payload: ScheduleSettingsIO) -> 
             ]
         )
     form.save()
+    from backcare.reminders.delivery import mark_sync_due
+
+    mark_sync_due(request_user(request))
     return settings_out(s)
 
 
@@ -446,3 +451,5 @@ api.add_router("/exercises", exercises)
 api.add_router("/routines", routines)
 api.add_router("/lessons", lessons)
 api.add_router("/sessions", sessions)
+api.add_router("/reminders", reminders_router)
+api.add_router("/push", push_router)

@@ -43,3 +43,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok", "version": __version__})
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from the root so that it may cover every page."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("backcare/js/sw.js")
+    assert isinstance(path, str)
+    with open(path, encoding="utf-8") as f:
+        response = HttpResponse(f.read(), content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

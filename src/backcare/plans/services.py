@@ -170,6 +170,9 @@ def save_week(user: User, state: PlanState, start: date) -> WeekPlanRecord:
             "data": plan_json(plan),
         },
     )
+    from backcare.reminders.delivery import mark_sync_due
+
+    mark_sync_due(user)  # the breaks carry the plan's routines
     return record
 
 

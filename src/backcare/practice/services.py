@@ -36,6 +36,8 @@ class SessionResult:
     feeling: Feeling | None = None
     pain: int | None = None
     new_symptoms: bool = False
+    # The break reminder the routine was started from, if any.
+    reminder_id: int | None = None
 
 
 def record_session(user: User, result: SessionResult) -> tuple[PracticeSession, bool]:
@@ -86,6 +88,8 @@ def record_session(user: User, result: SessionResult) -> tuple[PracticeSession, 
         # Another request with the same key won the race; hand back its record.
         return PracticeSession.objects.get(user=user, idempotency_key=result.idempotency_key), False
     from backcare.plans.services import adapt_after_session
+    from backcare.reminders.delivery import mark_taken
 
+    mark_taken(user, session, result.reminder_id)
     adapt_after_session(user)
     return session, True

@@ -111,6 +111,7 @@ def import_calendar(s: ScheduleSettings, data: bytes, source_url: str = "") -> i
         s.calendar_error = ""
         if source_url:
             s.calendar_url = source_url
+        s.sync_due_at = None  # due now: the breaks must dodge the new meetings
         s.save()
     return len(found)
 

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from backcare.accounts.models import current_user
 from backcare.core.calendar import CalendarError
+from backcare.reminders.delivery import mark_sync_due
 from backcare.reminders.forms import CalendarUploadForm, CalendarUrlForm, SettingsForm
 from backcare.reminders.models import ScheduleSettings, new_feed_token
 from backcare.reminders.services import (
@@ -34,6 +35,7 @@ def schedule_settings(request: HttpRequest) -> HttpResponse:
             form = SettingsForm(request.POST, instance=s)
             if form.is_valid():
                 form.save()
+                mark_sync_due(user)
                 messages.success(request, _("Schedule saved."))
                 return redirect("schedule-settings")
             status = 400
@@ -71,17 +73,23 @@ def schedule_settings(request: HttpRequest) -> HttpResponse:
                 return redirect("schedule-settings")
             status = 400
         elif action == "meeting":
-            minutes = int(request.POST.get("minutes", "60"))
+            try:
+                minutes = int(request.POST.get("minutes", "60"))
+            except ValueError:
+                minutes = 60
             s.in_meeting_until = timezone.now() + timedelta(minutes=max(5, min(minutes, 480)))
             s.save(update_fields=["in_meeting_until"])
+            mark_sync_due(user)
             return redirect("schedule-settings")
         elif action == "meeting-over":
             s.in_meeting_until = None
             s.save(update_fields=["in_meeting_until"])
+            mark_sync_due(user)
             return redirect("schedule-settings")
         elif action == "clear-calendar":
             s.calendar_ics, s.calendar_name, s.calendar_url = "", "", ""
             s.save(update_fields=["calendar_ics", "calendar_name", "calendar_url"])
+            mark_sync_due(user)
             return redirect("schedule-settings")
         elif action == "new-feed":
             s.feed_token = new_feed_token()
@@ -114,3 +122,46 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("no such calendar")
     body = feed_ics(s.user, timezone.localdate())
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+def reminder_strings() -> dict[str, str]:
+    """The words the reminder line in every page's header shows."""
+    return {
+        "next": _("Next break at %(time)s (in %(wait)s)."),
+        "soon": _("A movement break starts in %(wait)s."),
+        "now": _("%(title)s now."),
+        "none": _("No more breaks planned today."),
+        "seconds": _("%(n)s s"),
+        "minutes": _("%(n)s min"),
+        "hours": _("%(h)s h %(m)s min"),
+        "start": _("Start now"),
+        "early": _("Take it now"),
+        "snooze": _("Snooze %(n)s min"),
+        "skip": _("Skip"),
+        "enable": _("Turn on break notifications"),
+        "offline": _("Cannot reach backcare right now; reminders resume when it answers."),
+        "failed": _("That did not work; please try again."),
+    }
+
+
+def break_history(request: HttpRequest) -> HttpResponse:
+    """Breaks taken, snoozed, skipped and missed per day and week, and the streak."""
+    from backcare.reminders.delivery import history, upcoming
+
+    user = current_user(request)
+    found, today = history(user, days=56)
+    days = sorted(found.days.items(), reverse=True)[:14]
+    weeks = sorted(found.weeks.items(), reverse=True)[:8]
+    return render(
+        request,
+        "reminders/history.html",
+        {
+            "history": found,
+            "today": today,
+            "today_counts": found.days.get(today),
+            "days": days,
+            "weeks": weeks,
+            "upcoming": upcoming(user)[:5],
+            "skip_limit": settings_for(user).skip_limit,
+        },
+    )

@@ -25,6 +25,10 @@ def record_screen(user: User, screen: ScreenInput) -> tuple[SafetyScreen, Screen
             duration_weeks=screen.duration_weeks,
             first_episode=screen.first_episode,
         )
+    from backcare.reminders.delivery import mark_sync_due
+
+    # An urgent answer pauses every break; a clear one brings them back.
+    mark_sync_due(user)
     return saved, result
 
 

@@ -230,6 +230,9 @@ function finish(completed) {
     steps_completed: completed ? steps.length : state.furthestStep,
     completed,
   };
+  // Started from a break reminder: finishing the routine answers it.
+  const reminder = Number(new URLSearchParams(window.location.search).get("reminder"));
+  if (Number.isInteger(reminder) && reminder > 0) result.reminder = reminder;
   // Queued before the feedback form, so closing the tab now loses nothing.
   outbox.put(result, { ready: false });
   speak(words.done);
