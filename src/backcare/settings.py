@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "backcare.practice",
     "backcare.plans",
     "backcare.reminders",
+    "backcare.checkins",
     "backcare.front",
 ]
 

@@ -46,11 +46,13 @@ def latest_screen(user: User) -> SafetyScreen | None:
 
 
 def symptoms_reported_since(user: User, since: datetime) -> bool:
+    from backcare.checkins.models import CheckIn
     from backcare.practice.models import PracticeSession
 
-    return PracticeSession.objects.filter(
-        user=user, new_symptoms=True, ended_at__gte=since
-    ).exists()
+    return (
+        PracticeSession.objects.filter(user=user, new_symptoms=True, ended_at__gte=since).exists()
+        or CheckIn.objects.filter(user=user, symptoms_at__gte=since).exists()
+    )
 
 
 def may_exercise(user: User, now: datetime | None = None) -> bool:
