@@ -283,6 +283,37 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    user = person(args.user)
+    from backcare.dataport import export_zip
+
+    data = export_zip(user)
+    try:
+        with open(args.output, "wb") as f:
+            f.write(data)
+    except OSError as exc:
+        return fail(f"cannot write {args.output}: {exc.strerror}")
+    print(f"Everything of {user.email} written to {args.output}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        with open(args.file, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        return fail(f"cannot read {args.file}: {exc.strerror}", code=2)
+    user = person(args.user)
+    from backcare.dataport import ImportError_, import_zip
+
+    try:
+        counts = import_zip(user, data)
+    except ImportError_ as exc:
+        return fail(f"nothing was imported: {exc}", code=2)
+    print(f"Imported {sum(counts.values())} records into {user.email}.")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -377,6 +408,18 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--weeks", type=int, default=4, help="how many weeks back (4; 1-26)")
     rep.add_argument("--user", metavar="EMAIL", help="whose (default: the local owner)")
     rep.set_defaults(func=cmd_report)
+
+    exp = sub.add_parser("export", help="everything of yours as a zip (JSON and CSV)")
+    exp.add_argument("--output", required=True, metavar="FILE", help="where to write the zip")
+    exp.add_argument("--user", metavar="EMAIL", help="whose (default: the local owner)")
+    exp.set_defaults(func=cmd_export)
+
+    imp = sub.add_parser("import", help="restore an export into an empty account")
+    imp.add_argument("file", help="a zip made by backcare export")
+    imp.add_argument(
+        "--user", metavar="EMAIL", help="into whose account (default: the local owner)"
+    )
+    imp.set_defaults(func=cmd_import)
 
     tri = sub.add_parser("triage", help="red-flag screen: answers as JSON in, tier as JSON out")
     tri.add_argument("--json", metavar="FILE", help="read the answers from FILE, not stdin")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -35,13 +38,17 @@ class CheckIn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
     )
     day = models.DateField()
-    pain_now = models.PositiveSmallIntegerField()
-    pain_worst = models.PositiveSmallIntegerField()
+    pain_now = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    pain_worst = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
     leg = models.CharField(max_length=12, choices=LegReach.choices, default=LegReach.NONE)
-    sleep_hours = models.DecimalField(max_digits=3, decimal_places=1)
+    sleep_hours = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(24))],
+    )
     sleep_quality = models.PositiveSmallIntegerField(choices=SleepQuality.choices)
-    stress = models.PositiveSmallIntegerField()
-    active_minutes = models.PositiveSmallIntegerField()
+    stress = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    active_minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(1440)])
     note = models.TextField(blank=True, default="")
     # New leg, bladder or numbness symptoms (or leg symptoms reaching further
     # than before): the safety questions must be answered again.

@@ -110,3 +110,63 @@ def report(request: HttpRequest) -> HttpResponse:
     name = f"backcare-report-{timezone.localdate().isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def your_data(request: HttpRequest) -> HttpResponse:
+    """Download everything, restore an export into an empty account, delete everything."""
+    from django.contrib.auth import logout
+
+    from backcare import dataport
+
+    user = current_user(request)
+    status = 200
+    import_error = delete_error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "import":
+            upload = request.FILES.get("file")
+            if upload is None:
+                import_error = _("Choose the export file (a .zip) to import.")
+            elif upload.size and upload.size > 50 * 1024 * 1024:
+                import_error = _("This file is larger than any backcare export.")
+            else:
+                try:
+                    counts = dataport.import_zip(user, upload.read())
+                except dataport.ImportError_ as exc:
+                    import_error = _("Nothing was imported: %(why)s") % {"why": exc}
+                else:
+                    messages.success(
+                        request,
+                        _("Imported %(n)s records.") % {"n": sum(counts.values())},
+                    )
+                    return redirect("your-data")
+            status = 400
+        elif action == "delete":
+            if request.POST.get("confirm", "").strip().lower() != user.email.lower():
+                delete_error = _("Type your email address exactly to confirm.")
+                status = 400
+            else:
+                dataport.delete_everything(user)
+                logout(request)
+                return render(request, "checkins/deleted.html")
+    return render(
+        request,
+        "checkins/data.html",
+        {
+            "import_error": import_error,
+            "delete_error": delete_error,
+            "has_records": dataport.has_health_records(user),
+        },
+        status=status,
+    )
+
+
+def export_download(request: HttpRequest) -> HttpResponse:
+    from backcare import dataport
+
+    response = HttpResponse(
+        dataport.export_zip(current_user(request)), content_type="application/zip"
+    )
+    name = f"backcare-export-{timezone.localdate().isoformat()}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
