@@ -182,7 +182,7 @@ def test_the_whole_journey_by_keyboard(app: App, page: object) -> None:
     expect(p.get_by_role("heading", name="Take a break for your back")).to_be_visible()
 
     # Home: Tab to the routine's start link and follow it.
-    for _ in range(20):
+    for _ in range(40):
         p.keyboard.press("Tab")
         if p.evaluate("document.activeElement.textContent").startswith("Start 5-minute"):
             break
@@ -589,3 +589,111 @@ def test_a_due_break_rings_and_its_notification_opens_the_player(app: App, brows
         time.sleep(0.1)
     context.close()
     assert not errors, errors
+
+
+def test_three_weeks_of_check_ins_show_the_charts_and_an_insight(app: App, page: Any) -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from backcare.accounts.models import User
+    from backcare.accounts.services import OWNER_EMAIL
+    from backcare.checkins.models import CheckIn
+    from tests.helpers import screened
+
+    page.goto(app.login_url)
+    owner = User.objects.get(email=OWNER_EMAIL)
+    screened(owner)
+    today = timezone.localdate()
+
+    def night(n: int) -> tuple[str, str]:  # (sleep hours, pain now) for N days ago
+        return ("8", "2") if n % 2 else ("5", "5")
+
+    # The two earlier weeks were filled in at the time ...
+    for n in range(7, 21):
+        hours, pain = night(n)
+        CheckIn.objects.create(
+            user=owner,
+            day=today - timedelta(days=n),
+            pain_now=int(pain),
+            pain_worst=6,
+            sleep_hours=Decimal(hours),
+            sleep_quality=3,
+            stress=3,
+            active_minutes=20,
+        )
+    # ... and this week's seven by keyboard, through the form.
+    for n in range(6, -1, -1):
+        hours, pain = night(n)
+        page.goto(f"{app.base}/checkin/{(today - timedelta(days=n)).isoformat()}/")
+        assert page.evaluate("document.activeElement.name") == "pain_now"
+        page.keyboard.type(pain)
+        page.keyboard.press("Tab")
+        page.keyboard.type("6")
+        page.keyboard.press("Tab")  # leg symptoms: "none" is already chosen
+        page.keyboard.press("Tab")
+        page.keyboard.type(hours)
+        page.keyboard.press("Tab")  # sleep quality: the first answer, chosen with Space
+        page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+        page.keyboard.type("3")
+        page.keyboard.press("Tab")
+        page.keyboard.type("30")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{app.base}/progress/")
+    assert CheckIn.objects.filter(user=owner).count() == 21
+
+    page.goto(f"{app.base}/progress/?weeks=4")
+    assert page.locator("section.chart svg").count() == 3
+    assert page.locator("section.chart svg").first.is_visible()
+    insight = page.locator("[data-insight=sleep]")
+    assert "after 7 or more hours of sleep, your pain averaged 2.0" in insight.inner_text()
+    assert "not proof" in insight.inner_text()
+    # The data table behind the pain chart opens with the keyboard.
+    page.locator("section.chart summary").first.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("section.chart table").first.is_visible()
+
+
+def test_no_page_asks_any_other_origin_for_anything(app: App, page: Any) -> None:
+    from backcare.accounts.models import User
+    from backcare.accounts.services import OWNER_EMAIL
+    from tests.helpers import screened
+
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(app.login_url)
+    screened(User.objects.get(email=OWNER_EMAIL))
+    pages = [
+        "/",
+        "/plan/",
+        "/assessment/",
+        "/safety/",
+        "/library/",
+        "/library/routines/",
+        "/library/routines/desk-reset/",
+        "/library/lessons/",
+        "/library/figures/",
+        "/library/exercises/cat-cow/",
+        "/break/desk-reset/",
+        "/sessions/",
+        "/breaks/",
+        "/checkin/",
+        "/progress/",
+        "/settings/schedule/",
+        "/settings/data/",
+        "/settings/api-tokens/",
+        "/api/v1/docs",
+    ]
+    for path in pages:
+        answer = page.goto(f"{app.base}{path}")
+        assert answer is not None and answer.status < 400, path
+        page.wait_for_load_state("networkidle")
+    outside = [
+        url
+        for url in requested
+        if not url.startswith(app.base) and not url.startswith(("data:", "blob:"))
+    ]
+    assert outside == [], outside
+    assert len(requested) > len(pages)

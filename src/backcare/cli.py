@@ -254,6 +254,66 @@ def cmd_calendar_url(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        return fail(f"--date {args.date!r} is not a date like 2026-11-23", code=2)
+    user = person(args.user)
+    from backcare.checkins.cli import run_checkin
+
+    return run_checkin(user, day, args)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if not 1 <= args.weeks <= 26:
+        return fail("--weeks must be from 1 to 26", code=2)
+    user = person(args.user)
+    from backcare.checkins.report import build_report
+
+    data = build_report(user, args.weeks)
+    try:
+        with open(args.output, "wb") as f:
+            f.write(data)
+    except OSError as exc:
+        return fail(f"cannot write {args.output}: {exc.strerror}")
+    print(f"Report for the last {args.weeks} weeks written to {args.output}.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    user = person(args.user)
+    from backcare.dataport import export_zip
+
+    data = export_zip(user)
+    try:
+        with open(args.output, "wb") as f:
+            f.write(data)
+    except OSError as exc:
+        return fail(f"cannot write {args.output}: {exc.strerror}")
+    print(f"Everything of {user.email} written to {args.output}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        with open(args.file, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        return fail(f"cannot read {args.file}: {exc.strerror}", code=2)
+    user = person(args.user)
+    from backcare.dataport import ImportError_, import_zip
+
+    try:
+        counts = import_zip(user, data)
+    except ImportError_ as exc:
+        return fail(f"nothing was imported: {exc}", code=2)
+    print(f"Imported {sum(counts.values())} records into {user.email}.")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -322,6 +382,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rem.add_argument("--once", action="store_true", help="notify what is due now, then exit")
     rem.set_defaults(func=cmd_remind)
+
+    chk = sub.add_parser("checkin", help="the daily check-in (asks for what the options leave out)")
+    chk.add_argument("--date", help="YYYY-MM-DD, today or one of the six days before (today)")
+    chk.add_argument("--pain", type=int, help="pain now, 0-10")
+    chk.add_argument("--worst", type=int, help="worst pain today, 0-10")
+    chk.add_argument(
+        "--leg", choices=["none", "buttock", "thigh", "below_knee", "foot"], help="leg symptoms"
+    )
+    chk.add_argument("--sleep-hours", help="hours of sleep last night, e.g. 7.5")
+    chk.add_argument("--sleep-quality", type=int, help="1 (very poor) to 5 (very good)")
+    chk.add_argument("--stress", type=int, help="stress today, 0-10")
+    chk.add_argument("--active", type=int, help="active minutes today")
+    chk.add_argument("--note", help="an optional note")
+    chk.add_argument(
+        "--new-symptoms",
+        action="store_true",
+        help="new leg weakness or numbness, numbness between the legs, bladder or bowel trouble",
+    )
+    chk.add_argument("--user", metavar="EMAIL", help="whose (default: the local owner)")
+    chk.set_defaults(func=cmd_checkin)
+
+    rep = sub.add_parser("report", help="a PDF report for your clinician")
+    rep.add_argument("--output", required=True, metavar="FILE.pdf", help="where to write it")
+    rep.add_argument("--weeks", type=int, default=4, help="how many weeks back (4; 1-26)")
+    rep.add_argument("--user", metavar="EMAIL", help="whose (default: the local owner)")
+    rep.set_defaults(func=cmd_report)
+
+    exp = sub.add_parser("export", help="everything of yours as a zip (JSON and CSV)")
+    exp.add_argument("--output", required=True, metavar="FILE", help="where to write the zip")
+    exp.add_argument("--user", metavar="EMAIL", help="whose (default: the local owner)")
+    exp.set_defaults(func=cmd_export)
+
+    imp = sub.add_parser("import", help="restore an export into an empty account")
+    imp.add_argument("file", help="a zip made by backcare export")
+    imp.add_argument(
+        "--user", metavar="EMAIL", help="into whose account (default: the local owner)"
+    )
+    imp.set_defaults(func=cmd_import)
 
     tri = sub.add_parser("triage", help="red-flag screen: answers as JSON in, tier as JSON out")
     tri.add_argument("--json", metavar="FILE", help="read the answers from FILE, not stdin")

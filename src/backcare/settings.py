@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    # Serves the API docs' Swagger UI from ninja's own static files, not a CDN.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "backcare.accounts",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "backcare.practice",
     "backcare.plans",
     "backcare.reminders",
+    "backcare.checkins",
     "backcare.front",
 ]
 

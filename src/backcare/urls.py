@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from backcare.accounts import views as accounts
 from backcare.api.views import api
+from backcare.checkins import views as checkins
 from backcare.front import views as front
 from backcare.library import views as library
 from backcare.plans import views as plans
@@ -25,6 +26,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("plan/", plans.plan, name="plan"),
     path("settings/schedule/", reminders.schedule_settings, name="schedule-settings"),
     path("breaks/", reminders.break_history, name="break-history"),
+    path("checkin/", checkins.checkin, name="checkin"),
+    path("checkin/<str:day>/", checkins.checkin, name="checkin-day"),
+    path("progress/", checkins.progress, name="progress"),
+    path("progress/report.pdf", checkins.report, name="report"),
+    path("settings/data/", checkins.your_data, name="your-data"),
+    path("settings/data/export.zip", checkins.export_download, name="export-download"),
     path("calendar/<str:token>.ics", reminders.feed, name="calendar-feed"),
     path("library/", library.exercise_list, name="library"),
     path("library/exercises/<slug:slug>/", library.exercise_detail, name="exercise"),

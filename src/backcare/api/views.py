@@ -15,6 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from backcare import __version__
 from backcare.api.auth import AUTH, request_user
+from backcare.api.checkins import checkins_router
 from backcare.api.reminders import push_router, reminders_router
 from backcare.api.schemas import (
     AssessmentIn,
@@ -453,3 +454,4 @@ api.add_router("/lessons", lessons)
 api.add_router("/sessions", sessions)
 api.add_router("/reminders", reminders_router)
 api.add_router("/push", push_router)
+api.add_router("/checkins", checkins_router)

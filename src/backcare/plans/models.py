@@ -13,7 +13,7 @@ class Assessment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessments"
     )
-    answers = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict, blank=True)
     step = models.PositiveSmallIntegerField(default=1, help_text="The next step to answer.")
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -35,7 +35,7 @@ class PlanState(models.Model):
     started_on = models.DateField()
     baseline_pain = models.PositiveSmallIntegerField()
     last_change_on = models.DateField(null=True, blank=True)
-    paused_routines = models.JSONField(default=list)
+    paused_routines = models.JSONField(default=list, blank=True)
     see_clinician = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -52,7 +52,7 @@ class PlanChange(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     from_level = models.PositiveSmallIntegerField()
     to_level = models.PositiveSmallIntegerField()
-    whys = models.JSONField(default=list)
+    whys = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -214,6 +214,12 @@ def adapt_after_session(user: User, now: datetime | None = None) -> PlanChange |
         for slot in record.data["slots"]
         if window.date() <= date.fromisoformat(slot["day"]) <= today
     )
+    from backcare.checkins.models import CheckIn
+
+    reports += [
+        Report(day=c.day, pain=c.pain_now, new_symptoms=c.new_symptoms)
+        for c in CheckIn.objects.filter(user=user, day__gte=window.date())
+    ]
     decision = adapt(
         level=Level(state.level),
         reports=reports,

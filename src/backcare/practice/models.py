@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -33,7 +34,9 @@ class PracticeSession(models.Model):
         blank=True,
         default="",
     )
-    pain = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(PAIN_MAX)]
+    )
     # New leg, bladder or numbness symptoms, or leg symptoms spreading: the
     # person must answer the safety screen again before the next routine.
     new_symptoms = models.BooleanField(default=False)

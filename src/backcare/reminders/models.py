@@ -30,7 +30,7 @@ class ScheduleSettings(models.Model):
     walk_minutes = models.PositiveSmallIntegerField(default=15)
     lunch_start = models.TimeField(null=True, blank=True, default=time(12, 0))
     lunch_end = models.TimeField(null=True, blank=True, default=time(12, 30))
-    days_off = models.JSONField(default=list)
+    days_off = models.JSONField(default=list, blank=True)
     dnd_until = models.DateTimeField(null=True, blank=True)
     in_meeting_until = models.DateTimeField(null=True, blank=True)
     warning_s = models.PositiveSmallIntegerField(default=60)

@@ -20,8 +20,10 @@ class SafetyScreen(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_screens"
     )
     tier = models.CharField(max_length=16, choices=TIER_CHOICES)
-    answers = models.JSONField(default=dict)
-    reasons = models.JSONField(default=list, help_text="Reason codes, most serious first.")
+    answers = models.JSONField(default=dict, blank=True)
+    reasons = models.JSONField(
+        default=list, blank=True, help_text="Reason codes, most serious first."
+    )
     age = models.PositiveSmallIntegerField(null=True, blank=True)
     duration_weeks = models.FloatField(null=True, blank=True)
     first_episode = models.BooleanField(null=True, blank=True)
@@ -46,11 +48,13 @@ def latest_screen(user: User) -> SafetyScreen | None:
 
 
 def symptoms_reported_since(user: User, since: datetime) -> bool:
+    from backcare.checkins.models import CheckIn
     from backcare.practice.models import PracticeSession
 
-    return PracticeSession.objects.filter(
-        user=user, new_symptoms=True, ended_at__gte=since
-    ).exists()
+    return (
+        PracticeSession.objects.filter(user=user, new_symptoms=True, ended_at__gte=since).exists()
+        or CheckIn.objects.filter(user=user, symptoms_at__gte=since).exists()
+    )
 
 
 def may_exercise(user: User, now: datetime | None = None) -> bool:
