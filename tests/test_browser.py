@@ -697,3 +697,65 @@ def test_no_page_asks_any_other_origin_for_anything(app: App, page: Any) -> None
     ]
     assert outside == [], outside
     assert len(requested) > len(pages)
+
+
+def test_a_team_break_starts_on_three_screens_together(app: App, browser: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from backcare.accounts.services import login_url
+    from backcare.teams import services
+    from tests.helpers import make_user, screened
+
+    admin = make_user("boss")
+    services.create_organisation(admin, "Acme")
+    team = services.create_team(admin, "Alpha")
+    members = []
+    for name in ("ann", "ben", "cat"):
+        user = make_user(name)
+        screened(user)
+        services.accept_invite(user, services.make_invite(admin, team).token)
+        members.append(user)
+    # The next whole minute at least 20 s away: team breaks are set in minutes.
+    now = datetime.now(UTC)
+    at = (now + timedelta(seconds=80)).replace(second=0, microsecond=0)
+    if at - now > timedelta(seconds=80) or at - now < timedelta(seconds=20):
+        at = (now + timedelta(seconds=20)).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    tb = services.schedule_team_break(
+        admin, team, "team-dance-break", [at.strftime("%H:%M")], list(range(7)), "UTC"
+    )
+    url = f"{app.base}/team-break/{tb.pk}/{int(at.timestamp())}/"
+
+    pages = []
+    for n, user in enumerate(members):
+        context = browser.new_context()
+        if n == 1:
+            # This laptop's clock is 7 seconds slow; the page must correct for it.
+            context.add_init_script(
+                "(() => { const real = Date.now.bind(Date); Date.now = () => real() - 7000; })()"
+            )
+        p = context.new_page()
+        p.goto(login_url(app.base, user))
+        p.goto(url)
+        pages.append(p)
+    for p in pages:
+        wait_until(p, "document.querySelector('[data-team-count]').dataset.joined === '3'", 30)
+    assert "3 joined." in pages[0].locator("[data-team-count]").inner_text()
+    wait_until(pages[1], "'clockOffset' in document.getElementById('player').dataset", 10)
+    skew = int(pages[1].evaluate("document.getElementById('player').dataset.clockOffset"))
+    assert 6500 <= skew <= 7500, skew
+    assert pages[0].locator("[data-action=start]").is_hidden()
+
+    wait_s = (at - datetime.now(UTC)).total_seconds() + 20
+    for p in pages:
+        wait_until(p, "'startedAt' in document.getElementById('player').dataset", wait_s)
+    started = [
+        float(p.evaluate("document.getElementById('player').dataset.startedAt")) for p in pages
+    ]
+    spread_ms = max(started) - min(started)
+    assert spread_ms < 500, f"started {spread_ms:.0f} ms apart"
+    # And on time, by the real clock.
+    assert abs(min(started) / 1000 - at.timestamp()) < 1.5
+    for p in pages:
+        assert p.locator("[data-view=running]").is_visible()
+        assert p.locator("[data-team-countdown]").inner_text() == "started together"
+        p.context.close()

@@ -314,6 +314,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not 1 <= args.users <= 100_000:
+        return fail("--users must be from 1 to 100000", code=2)
+    if not 1 <= args.days <= 365:
+        return fail("--days must be from 1 to 365", code=2)
+    setup_django()
+    prepare_database()
+    import time
+
+    from backcare.teams.demo import make_demo
+
+    began = time.monotonic()
+    org = make_demo(args.users, args.days, seed=args.seed)
+    first = org.memberships.order_by("user_id").select_related("user").first()
+    print(f"{org.name} made in {time.monotonic() - began:.1f} s.")
+    if first is not None:
+        print(f"Its admin: backcare login-url --user {first.user.email}")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -420,6 +440,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--user", metavar="EMAIL", help="into whose account (default: the local owner)"
     )
     imp.set_defaults(func=cmd_import)
+
+    demo = sub.add_parser("demo", help="an organisation of demo people with histories")
+    demo.add_argument("--users", type=int, default=50, help="how many people (50)")
+    demo.add_argument("--days", type=int, default=30, help="days of history (30)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    demo.set_defaults(func=cmd_demo)
 
     tri = sub.add_parser("triage", help="red-flag screen: answers as JSON in, tier as JSON out")
     tri.add_argument("--json", metavar="FILE", help="read the answers from FILE, not stdin")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "backcare.plans",
     "backcare.reminders",
     "backcare.checkins",
+    "backcare.teams",
     "backcare.front",
 ]
 

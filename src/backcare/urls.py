@@ -12,6 +12,7 @@ from backcare.plans import views as plans
 from backcare.practice import views as practice
 from backcare.reminders import views as reminders
 from backcare.safety import views as safety
+from backcare.teams import views as teams
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", front.home, name="home"),
@@ -31,6 +32,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("progress/", checkins.progress, name="progress"),
     path("progress/report.pdf", checkins.report, name="report"),
     path("settings/data/", checkins.your_data, name="your-data"),
+    path("team/", teams.team_home, name="team"),
+    path("invite/<str:token>/", teams.invite, name="invite"),
+    path("team-break/<int:team_break_id>/<int:epoch>/", teams.team_break, name="team-break"),
+    path("org/dashboard/", teams.dashboard, name="org-dashboard"),
     path("settings/data/export.zip", checkins.export_download, name="export-download"),
     path("calendar/<str:token>.ics", reminders.feed, name="calendar-feed"),
     path("library/", library.exercise_list, name="library"),

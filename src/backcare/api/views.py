@@ -37,6 +37,7 @@ from backcare.api.schemas import (
     SessionIn,
     SessionOut,
 )
+from backcare.api.teams import team_router, time_router
 from backcare.core import content as core
 from backcare.core.search import ExerciseFilter, filter_exercises
 from backcare.library.models import Exercise, Lesson, Routine
@@ -455,3 +456,5 @@ api.add_router("/sessions", sessions)
 api.add_router("/reminders", reminders_router)
 api.add_router("/push", push_router)
 api.add_router("/checkins", checkins_router)
+api.add_router("", time_router)
+api.add_router("/team-breaks", team_router)

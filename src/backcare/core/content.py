@@ -216,6 +216,8 @@ class RoutineFile(Strict):
     stop_rule: Localized
     items: list[RoutineItem] = Field(min_length=1, max_length=30)
     sources: list[Slug] = []
+    # Beats per minute of the music the player makes for it (dance breaks); none: no music.
+    tempo_bpm: Annotated[int, Field(ge=60, le=180)] | None = None
 
 
 class Lesson(Strict):

@@ -52,6 +52,7 @@ class Routine(BaseModel):
     stop_rule: str
     sources: list[str]
     steps: list[Step] = Field(min_length=1)
+    tempo_bpm: int | None = None
 
     @property
     def total_s(self) -> float:
@@ -104,4 +105,5 @@ def compile_routine(routine: RoutineFile, exercises: Mapping[str, Exercise], lan
         stop_rule=routine.stop_rule.get(lang),
         sources=sources,
         steps=steps,
+        tempo_bpm=routine.tempo_bpm,
     )

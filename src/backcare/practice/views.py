@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,21 +50,21 @@ def player(request: HttpRequest, slug: str) -> HttpResponse:
     if status.blocks_exercise:
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('safety-screen')}?{query}")
+    return render(request, "practice/player.html", player_context(request, routine))
+
+
+def player_context(request: HttpRequest, routine: Routine) -> dict[str, Any]:
     runnable = compiled(routine, "da" if get_language() == "da" else "en")
     figures = builtin_figures()
-    return render(
-        request,
-        "practice/player.html",
-        {
-            "routine": routine,
-            "runnable": runnable,
-            "routine_data": runnable.model_dump(mode="json"),
-            "player_strings": player_strings(),
-            "figure_alts": {
-                step.pose: figures[step.pose].alt.get(runnable.lang) for step in runnable.steps
-            },
+    return {
+        "routine": routine,
+        "runnable": runnable,
+        "routine_data": runnable.model_dump(mode="json"),
+        "player_strings": player_strings(),
+        "figure_alts": {
+            step.pose: figures[step.pose].alt.get(runnable.lang) for step in runnable.steps
         },
-    )
+    }
 
 
 def session_list(request: HttpRequest) -> HttpResponse:

@@ -93,6 +93,10 @@ def sync_reminders(user: User, now: datetime | None = None, force: bool = False)
 
     today = now.astimezone(ZoneInfo(s.tz)).date()
     schedule = day_schedule(user, today)
+    from backcare.reminders.services import team_breaks_for
+    from backcare.safety.services import safety_status
+
+    team = [] if safety_status(user).kind == "stop" else team_breaks_for(user, today)
     with transaction.atomic():
         existing = {
             (r.ideal_at, r.kind): r
@@ -126,6 +130,22 @@ def sync_reminders(user: User, now: datetime | None = None, force: bool = False)
                 if changed:
                     found.due_at, found.ends_at, found.routine = b.start, b.end, b.routine or ""
                     found.save(update_fields=["due_at", "ends_at", "routine"])
+        for tb, at, length in team:
+            key = (at, "team")
+            wanted.add(key)
+            if key not in existing and at + length > now:
+                new.append(
+                    Reminder(
+                        user=user,
+                        day=today,
+                        ideal_at=at,
+                        kind="team",
+                        routine=tb.routine,
+                        due_at=at,
+                        ends_at=at + length,
+                        team_break=tb,
+                    )
+                )
         gone = [
             r.pk
             for key, r in existing.items()
@@ -232,8 +252,12 @@ def notification_payload(reminder: Reminder) -> dict[str, Any]:
 
     with translation.override(reminder.user.language or settings.LANGUAGE_CODE):
         routine = Routine.objects.filter(slug=reminder.routine).first()
-        walk = reminder.kind == "walk"
-        title = _("Time for a walk") if walk else _("Time for a movement break")
+        if reminder.kind == "team":
+            title = _("Team break: starting together")
+        elif reminder.kind == "walk":
+            title = _("Time for a walk")
+        else:
+            title = _("Time for a movement break")
         body = (
             _("%(routine)s, about %(minutes)s minutes.")
             % {
@@ -253,6 +277,8 @@ def notification_payload(reminder: Reminder) -> dict[str, Any]:
 
 
 def player_url(reminder: Reminder) -> str:
+    if reminder.kind == "team" and reminder.team_break_id is not None:
+        return f"/team-break/{reminder.team_break_id}/{int(reminder.ideal_at.timestamp())}/"
     slug = reminder.routine or "desk-reset"
     return f"/break/{slug}/?reminder={reminder.pk}"
 

@@ -94,6 +94,10 @@ class Reminder(models.Model):
     session = models.ForeignKey(
         "practice.PracticeSession", null=True, blank=True, on_delete=models.SET_NULL
     )
+    # For kind "team": the team break this reminder is for.
+    team_break = models.ForeignKey(
+        "teams.TeamBreak", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_at"]

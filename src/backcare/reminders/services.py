@@ -55,7 +55,26 @@ def busy_for(s: ScheduleSettings, day: date) -> list[Interval]:
             busy = []  # stored calendars were checked on import; never fail a schedule
     if s.in_meeting_until is not None and s.in_meeting_until > start:
         busy.append(Interval(start, min(end, s.in_meeting_until)))
+    # Personal breaks keep clear of the person's team breaks.
+    busy.extend(Interval(at, at + length) for _tb, at, length in team_breaks_for(s.user, day))
     return busy
+
+
+def routine_length(slug: str) -> timedelta:
+    from backcare.library.models import Routine
+    from backcare.library.services import compiled
+
+    routine = Routine.objects.filter(slug=slug).first()
+    if routine is None:
+        return timedelta(minutes=5)
+    return timedelta(seconds=round(compiled(routine, "en").total_s))
+
+
+def team_breaks_for(user: User, day: date) -> list[tuple[Any, datetime, timedelta]]:
+    """The person's team breaks on DAY: (team break, start, length)."""
+    from backcare.teams.services import member_team_breaks
+
+    return [(tb, at, routine_length(tb.routine)) for tb, at in member_team_breaks(user, day)]
 
 
 def plan_for_day(user: User, day: date) -> tuple[list[str], int]:

@@ -201,11 +201,15 @@ function setRunning(running) {
   root.classList.toggle("is-paused", !running);
   holdScreenOn(running);
   if (!running) window.speechSynthesis?.cancel();
+  document.dispatchEvent(new CustomEvent("backcare:running", { detail: { running } }));
 }
 
 setInterval(tick, TICK_MS);
 
 function start() {
+  if (state.view === "running") return;
+  // When it started, on a clock no page script can change (the team break test reads it).
+  root.dataset.startedAt = String(performance.timeOrigin + performance.now());
   state.key = outbox.newKey();
   state.startedAt = new Date();
   state.activeMs = 0;
@@ -335,5 +339,8 @@ document.addEventListener("keydown", (event) => {
     start();
   }
 });
+
+// A team break starts the routine at the agreed moment (teambreak.js).
+document.addEventListener("backcare:start", () => start());
 
 show("intro");
