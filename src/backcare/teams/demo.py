@@ -100,13 +100,10 @@ def make_demo(
         ScheduleSettings.objects.bulk_create(
             [ScheduleSettings(user=p, sync_due_at=None) for p in people], batch_size=BATCH
         )
+        # Answered recently enough that nobody is asked again at once (every 4 weeks).
+        screened_at = timezone.now() - timedelta(days=min(days - 1, 20))
         SafetyScreen.objects.bulk_create(
-            [
-                SafetyScreen(
-                    user=p, tier="none", created_at=datetime.combine(start, time(8), tzinfo=UTC)
-                )
-                for p in people
-            ],
+            [SafetyScreen(user=p, tier="none", created_at=screened_at) for p in people],
             batch_size=BATCH,
         )
         breaks = TeamBreak.objects.bulk_create(
