@@ -144,6 +144,16 @@ def test_a_bearer_token_acts_as_its_owner(
     assert client.get("/api/v1/sessions", **auth).json()["count"] == 1
 
 
+def test_a_bearer_token_needs_no_csrf_token_even_where_browsers_do(
+    alice: User, alice_token: str, desk_reset: Routine
+) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    r = post(strict, session_body(), HTTP_AUTHORIZATION=f"Bearer {alice_token}")
+    assert r.status_code == 201
+    wrong = post(strict, session_body(), HTTP_AUTHORIZATION="Bearer bc_wrong")
+    assert wrong.status_code == 401
+
+
 def test_a_wrong_or_revoked_token_is_refused(
     client: Client, alice: User, alice_token: str, desk_reset: Routine
 ) -> None:

@@ -759,3 +759,43 @@ def test_a_team_break_starts_on_three_screens_together(app: App, browser: Any) -
         assert p.locator("[data-view=running]").is_visible()
         assert p.locator("[data-team-countdown]").inner_text() == "started together"
         p.context.close()
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def test_every_page_in_both_languages_has_no_serious_accessibility_problem(
+    app: App, browser: Any
+) -> None:
+    from backcare.accounts.models import User
+    from backcare.accounts.services import OWNER_EMAIL, login_url
+    from tests.site import every_page
+
+    owner = User.objects.get(email=OWNER_EMAIL)
+    pages = every_page(owner)
+    # axe is added to each page by the test; the app's own CSP would refuse it.
+    context = browser.new_context(bypass_csp=True)
+    p = context.new_page()
+    p.goto(login_url(app.base, owner))
+    # First, the harness itself: a button without a name must be reported.
+    p.add_script_tag(path=str(AXE))
+    planted = p.evaluate(
+        "(() => { document.body.append(document.createElement('button'));"
+        " return axe.run().then(r => r.violations.map(v => v.id)); })()"
+    )
+    assert "button-name" in planted
+    found: list[str] = []
+    for lang in ("en", "da"):
+        User.objects.filter(pk=owner.pk).update(language=lang)
+        for path in pages:
+            p.goto(f"{app.base}{path}")
+            p.add_script_tag(path=str(AXE))
+            result = p.evaluate(
+                "axe.run(document, {resultTypes: ['violations']})"
+                ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+                ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3)"
+                ".map(n => n.target.join(' ')).join(' | ')))"
+            )
+            found += [f"{lang} {path}: {v}" for v in result]
+    context.close()
+    assert not found, "\n".join(found)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -34,78 +35,46 @@ def test_pages_say_temporarily_unavailable_when_the_database_fails(
     assert b"temporarily unavailable" in r.content
 
 
-@pytest.mark.parametrize("path", ["/", "/locked/", "/healthz", "/break/desk-reset/"])
-def test_every_response_carries_the_security_headers(
-    alice_client: Client, alice: User, desk_reset: Routine, path: str
-) -> None:
-    r = alice_client.get(path)
+def check_headers(r: Any, path: str) -> None:
     csp = r["Content-Security-Policy"]
-    assert "script-src 'self'" in csp
-    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    assert "frame-ancestors 'none'" in csp
-    assert r["X-Frame-Options"] == "DENY"
-    assert r["X-Content-Type-Options"] == "nosniff"
-    assert r["Referrer-Policy"] == "same-origin"
+    assert "script-src 'self'" in csp, path
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, path
+    assert "frame-ancestors 'none'" in csp, path
+    assert r["X-Frame-Options"] == "DENY", path
+    assert r["X-Content-Type-Options"] == "nosniff", path
+    assert r["Referrer-Policy"] == "same-origin", path
 
 
-def test_pages_have_no_inline_script(
+def test_every_page_carries_the_security_headers_and_no_inline_script(
     alice_client: Client, alice: User, desk_reset: Routine
 ) -> None:
-    from tests.helpers import screened
+    from tests.site import every_page
 
-    screened(alice)
-    for path in ["/", "/break/desk-reset/", "/sessions/", "/safety/"]:
-        html = alice_client.get(path).content.decode()
+    for path in [*every_page(alice), "/healthz", "/api/v1/routines", "/api/v1/docs"]:
+        r = alice_client.get(path)
+        assert r.status_code == 200, path
+        check_headers(r, path)
+        if not r["Content-Type"].startswith("text/html"):
+            continue
+        html = r.content.decode()
         for tag in html.split("<script")[1:]:
             opening = tag.split(">", 1)[0]
             # Only external modules or inert JSON data.
-            assert 'src="' in opening or 'type="application/json"' in opening, opening
+            assert 'src="' in opening or 'type="application/json"' in opening, (path, opening)
+    check_headers(Client().get("/locked/"), "/locked/")
 
 
-def test_hsts_is_sent_over_https(client: Client) -> None:
-    r = client.get("/healthz", secure=True)
-    assert r["Strict-Transport-Security"].startswith("max-age=31536000")
-    assert "Strict-Transport-Security" not in client.get("/healthz")
-
-
-def test_session_cookies_are_http_only_and_same_site(alice: User, settings: object) -> None:
+def test_failed_sign_ins_are_rate_limited(alice: User) -> None:
     client = Client()
-    client.post(
+    answers = [
+        client.post("/accounts/login/", {"login": "alice@example.org", "password": "wrong"})
+        for _ in range(6)
+    ]
+    assert b"are not correct" in answers[0].content
+    assert b"Too many failed login attempts" in answers[-1].content
+    # The right password does not get in while the limit holds.
+    late = client.post(
         "/accounts/login/", {"login": "alice@example.org", "password": "alice-long-password"}
     )
-    cookie = client.cookies["sessionid"]
-    assert cookie["httponly"]
-    assert cookie["samesite"] == "Lax"
-
-
-def test_multi_user_mode_sets_secure_cookies() -> None:
-    import os
-    import subprocess
-    import sys
-
-    code = (
-        "from django.conf import settings; "
-        "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
-    )
-    env = {**os.environ, "BACKCARE_MODE": "multi", "DJANGO_SETTINGS_MODULE": "backcare.settings"}
-    out = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert out.stdout.split() == ["True", "True"]
-
-
-def test_login_is_rate_limited(alice: User) -> None:
-    client = Client(REMOTE_ADDR="203.0.113.9")
-    wrong = {"login": "alice@example.org", "password": "wrong"}
-    pages = [client.post("/accounts/login/", wrong).content for _ in range(6)]
-    assert b"Too many failed login attempts" not in pages[0]
-    assert b"Too many failed login attempts" in pages[-1]
-    # While the limit holds, even the right password does not sign in.
-    right = {"login": "alice@example.org", "password": "alice-long-password"}
-    r = client.post("/accounts/login/", right)
-    assert b"Too many failed login attempts" in r.content
+    assert b"Too many failed login attempts" in late.content
     assert "_auth_user_id" not in client.session

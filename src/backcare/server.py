@@ -60,7 +60,8 @@ def port_problem(host: str, port: int) -> str | None:
 
 
 def url_host(host: str) -> str:
-    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - naming the wildcard, not binding it
+    # Naming the wildcard address, not binding it.
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104  # nosec B104
         return "127.0.0.1"
     return f"[{host}]" if ":" in host else host
 

@@ -204,6 +204,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 20
+# A page is at most this long; a limit above it gets a 422, not a huge query.
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 # --- Background work and reminders ---------------------------------------------------
 # Tasks are rows in the app's own database; `backcare worker` runs them.

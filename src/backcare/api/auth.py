@@ -22,8 +22,22 @@ class ApiTokenAuth(HttpBearer):
         return found.user
 
 
-# Session auth checks the CSRF token on unsafe methods; bearer auth needs none.
-AUTH = [SessionAuth(), ApiTokenAuth()]
+class BrowserSessionAuth(SessionAuth):
+    """The signed-in browser session; its unsafe requests need the CSRF token.
+
+    Without a session cookie there is no browser credential to abuse, so no
+    CSRF check either: a request carrying only a bearer token (a script, the
+    CLI) gets 201 or 401, never a CSRF 403.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
+# Bearer tokens first: they are not sent by browsers on their own, so need no CSRF token.
+AUTH = [ApiTokenAuth(), BrowserSessionAuth()]
 
 
 def request_user(request: HttpRequest) -> User:

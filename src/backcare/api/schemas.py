@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from backcare.core.content import (
     Bias,
@@ -17,6 +18,7 @@ from backcare.core.content import (
     Position,
     Side,
 )
+from backcare.core.plan import Posture
 from backcare.core.routine import Step as RoutineStep
 from backcare.core.session import PAIN_MAX, PAIN_MIN, Feeling, Source
 from backcare.practice.models import PracticeSession
@@ -192,17 +194,26 @@ class AssessmentIn(Schema):
     pain_average: int = Field(ge=0, le=10)
     pain_worst: int = Field(ge=0, le=10)
     leg_symptoms: str = Field(pattern="^(none|buttock|thigh|below-knee|both-legs)$")
-    eases: list[str] = []
-    provokes: list[str] = []
+    eases: list[Posture] = Field([], max_length=4)
+    provokes: list[Posture] = Field([], max_length=4)
     active_minutes_week: int = Field(ge=0, le=3000)
     equipment: list[Equipment] = []
     minutes_free_per_day: int = Field(ge=5, le=20)
     work_start: str = Field(pattern=r"^\d\d:\d\d$")
     work_end: str = Field(pattern=r"^\d\d:\d\d$")
-    conditions: list[Condition] = []
-    goals: list[str] = []
+    conditions: list[Condition] = Field([], max_length=20)
+    goals: list[str] = Field([], max_length=10)
     confidence: int = Field(ge=0, le=10)
     worry: int = Field(ge=0, le=10)
+
+    @field_validator("work_start", "work_end")
+    @classmethod
+    def a_clock_time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a time of day like 09:00") from None
+        return value
 
 
 class AssessmentOut(AssessmentIn):

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
-from ninja import NinjaAPI, Query, Router, Status
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -58,6 +58,14 @@ routines = Router(tags=["routines"])
 exercises = Router(tags=["exercises"])
 lessons = Router(tags=["lessons"])
 sessions = Router(tags=["sessions"])
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """Limit and offset as ninja's, with an offset a database integer can hold."""
+
+    class Input(Schema):
+        limit: int = Field(20, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 def language(lang: Lang | None) -> str:
@@ -227,7 +235,7 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Status[PracticeS
 
 
 @sessions.get("", response=list[SessionOut], summary="List your sessions")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_sessions(request: HttpRequest) -> QuerySet[PracticeSession]:
     return PracticeSession.objects.filter(user=request_user(request)).select_related("routine")
 

@@ -1,0 +1,285 @@
+"""Faults: the server killed mid-write, the database gone and back.
+
+Every write the server acknowledged must be found after a SIGKILL and a
+restart; with the database away, /healthz says 503 and pages say so, and the
+app recovers by itself when the database returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from backcare.accounts.models import ApiToken
+from backcare.checkins.models import CheckIn
+from backcare.practice.models import PracticeSession
+from tests.helpers import database_url, make_user, screened
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "backcare", "serve", "--no-browser", "--no-worker"),
+                *("--port", str(self.port)),
+            ],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start")
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def call(method: str, url: str, token: str, body: Any) -> int:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return int(r.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+@pytest.fixture
+def server(cli_env: dict[str, str]) -> Iterator[Server]:
+    running = Server({**cli_env, "BACKCARE_WORKERS": "2"})
+    yield running
+    running.stop()
+
+
+def test_every_acknowledged_write_survives_a_sigkill(server: Server) -> None:
+    user = make_user("kim")
+    screened(user)
+    _, token = ApiToken.issue(user, "load")
+    server.start()
+    acknowledged_sessions: list[str] = []
+    acknowledged_checkins: dict[str, int] = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+    today = timezone.localdate()
+
+    def post_sessions() -> None:
+        while not stop.is_set():
+            key = str(uuid.uuid4())
+            now = datetime.now(UTC)
+            body = {
+                "idempotency_key": key,
+                "routine": "desk-reset",
+                "started_at": (now - timedelta(minutes=5)).isoformat(),
+                "ended_at": now.isoformat(),
+                "active_s": 280,
+                "steps_completed": 8,
+                "completed": True,
+                "pain": 3,
+            }
+            try:
+                status = call("POST", f"{server.base}/api/v1/sessions", token, body)
+            except OSError:
+                continue  # the server is gone: not acknowledged
+            if status == 201:
+                with lock:
+                    acknowledged_sessions.append(key)
+
+    def put_checkins(offset: int) -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            day = (today - timedelta(days=offset)).isoformat()
+            value = n % 11
+            body = {
+                "pain_now": value,
+                "pain_worst": 10,
+                "leg": "none",
+                "sleep_hours": "7.0",
+                "sleep_quality": 3,
+                "stress": 2,
+                "active_minutes": 20,
+            }
+            try:
+                status = call("PUT", f"{server.base}/api/v1/checkins/{day}", token, body)
+            except OSError:
+                continue
+            if status in (200, 201):
+                with lock:
+                    acknowledged_checkins[day] = value
+
+    threads = [threading.Thread(target=post_sessions) for _ in range(4)]
+    threads += [threading.Thread(target=put_checkins, args=(d,)) for d in range(3)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 30
+    while len(acknowledged_sessions) < 40 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.kill()  # mid-stream: requests are in flight
+    stop.set()
+    for t in threads:
+        t.join(timeout=15)
+    assert len(acknowledged_sessions) >= 40
+
+    server.start()  # and the app comes back on the same database
+    stored = set(
+        PracticeSession.objects.filter(user=user).values_list("idempotency_key", flat=True)
+    )
+    missing = [k for k in acknowledged_sessions if uuid.UUID(k) not in stored]
+    assert missing == [], f"{len(missing)} acknowledged sessions lost"
+    for day, value in acknowledged_checkins.items():
+        saved = CheckIn.objects.get(user=user, day=day)
+        assert saved.pain_now in range(11), day
+        # The last acknowledged answer, or the next one, whose answer the kill swallowed.
+        assert saved.pain_now in (value, (value + 1) % 11), (day, saved.pain_now, value)
+
+
+class Proxy:
+    """A TCP relay in front of PostgreSQL that a test can cut and restore."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = free_port()
+        self.listener: socket.socket | None = None
+        self.conns: list[socket.socket] = []
+        self.running = False
+
+    def start(self) -> None:
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(50)
+        self.running = True
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self) -> None:
+        assert self.listener is not None
+        listener = self.listener
+        while self.running:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self.pipe, args=(a, b), daemon=True).start()
+
+    def pipe(self, a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                with contextlib.suppress(OSError):
+                    s.close()
+
+    def cut(self) -> None:
+        self.running = False
+        if self.listener is not None:
+            # shutdown wakes the thread blocked in accept(); close alone would not.
+            with contextlib.suppress(OSError):
+                self.listener.shutdown(socket.SHUT_RDWR)
+            self.listener.close()
+        for s in self.conns:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            except OSError:
+                pass
+        self.conns = []
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return int(r.status), r.read().decode()
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read().decode()
+
+
+def test_the_app_says_unavailable_while_the_database_is_gone_and_recovers(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite is a file, not a server that can stop; this runs on PostgreSQL")
+    s = connection.settings_dict
+    proxy = Proxy((s.get("HOST") or "127.0.0.1", int(s.get("PORT") or 5432)))
+    proxy.start()
+    url = database_url().replace(f":{s.get('PORT') or 5432}/", f":{proxy.port}/")
+    server = Server({**cli_env, "BACKCARE_DATABASE_URL": url, "BACKCARE_WORKERS": "1"})
+    server.start()
+    try:
+        assert get(f"{server.base}/healthz")[0] == 200
+        assert proxy.conns, f"the server does not go through the relay ({url})"
+        proxy.cut()
+        status, body = get(f"{server.base}/healthz")
+        assert status == 503 and json.loads(body)["database"] == "unreachable"
+        # A page that needs the database (checking a sign-in link) says what is going on.
+        status, page = get(f"{server.base}/login/token/not-a-real-link/")
+        assert status == 503 and "temporarily unavailable" in page
+        proxy.start()  # the database is back; the server is not restarted
+        deadline = time.monotonic() + 20
+        while get(f"{server.base}/healthz")[0] != 200:
+            assert time.monotonic() < deadline, "the app did not recover"
+            time.sleep(0.2)
+        assert get(f"{server.base}/login/token/not-a-real-link/")[0] == 403
+    finally:
+        server.stop()
+        proxy.cut()
