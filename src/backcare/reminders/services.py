@@ -45,12 +45,14 @@ def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def busy_for(s: ScheduleSettings, day: date) -> list[Interval]:
+def busy_for(s: ScheduleSettings, day: date, calendar: Any = None) -> list[Interval]:
+    """Busy times on DAY; CALENDAR is the parsed calendar when the caller has it already."""
     start, end = day_bounds(day, s.tz)
     busy: list[Interval] = []
     if s.calendar_ics:
         try:
-            busy = busy_intervals(parse_calendar(s.calendar_ics.encode()), start, end, s.tz)
+            parsed = calendar if calendar is not None else parse_calendar(s.calendar_ics.encode())
+            busy = busy_intervals(parsed, start, end, s.tz)
         except CalendarError:
             busy = []  # stored calendars were checked on import; never fail a schedule
     if s.in_meeting_until is not None and s.in_meeting_until > start:
@@ -62,12 +64,9 @@ def busy_for(s: ScheduleSettings, day: date) -> list[Interval]:
 
 def routine_length(slug: str) -> timedelta:
     from backcare.library.models import Routine
-    from backcare.library.services import compiled
 
-    routine = Routine.objects.filter(slug=slug).first()
-    if routine is None:
-        return timedelta(minutes=5)
-    return timedelta(seconds=round(compiled(routine, "en").total_s))
+    seconds = Routine.objects.filter(slug=slug).values_list("total_s", flat=True).first()
+    return timedelta(seconds=seconds if seconds is not None else 300)
 
 
 def team_breaks_for(user: User, day: date) -> list[tuple[Any, datetime, timedelta]]:
@@ -92,13 +91,28 @@ def plan_for_day(user: User, day: date) -> tuple[list[str], int]:
 
 def day_schedule(user: User, day: date) -> DaySchedule:
     """The day's breaks; none at all while the safety answers need a doctor."""
+    return schedules(user, [day])[0]
+
+
+def schedules(user: User, days: list[date]) -> list[DaySchedule]:
+    """Several days' breaks, reading the settings, safety and calendar once."""
     from backcare.safety.services import safety_status
 
     s = settings_for(user)
     if safety_status(user).kind == "stop":
-        return DaySchedule(day, (), ())
-    routines, minutes = plan_for_day(user, day)
-    return schedule_day(core_settings(s, minutes), day, busy_for(s, day), routines)
+        return [DaySchedule(day, (), ()) for day in days]
+    calendar = None
+    if s.calendar_ics:
+        try:
+            calendar = parse_calendar(s.calendar_ics.encode())
+        except CalendarError:
+            calendar = None
+    found = []
+    for day in days:
+        routines, minutes = plan_for_day(user, day)
+        busy = busy_for(s, day, calendar)
+        found.append(schedule_day(core_settings(s, minutes), day, busy, routines))
+    return found
 
 
 def schedule_json(schedule: DaySchedule) -> list[dict[str, Any]]:
@@ -144,9 +158,8 @@ def feed_ics(user: User, start_day: date, days: int = 14) -> bytes:
     calendar.add("x-wr-calname", "backcare breaks")
     calendar.add("x-published-ttl", "PT1H")
     stamp = timezone.now()
-    for offset in range(days):
-        day = start_day + timedelta(days=offset)
-        for b in day_schedule(user, day).breaks:
+    for schedule in schedules(user, [start_day + timedelta(days=n) for n in range(days)]):
+        for b in schedule.breaks:
             event = icalendar.Event()
             event.add(
                 "uid",
