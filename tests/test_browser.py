@@ -627,7 +627,8 @@ def test_three_weeks_of_check_ins_show_the_charts_and_an_insight(app: App, page:
     for n in range(6, -1, -1):
         hours, pain = night(n)
         page.goto(f"{app.base}/checkin/{(today - timedelta(days=n)).isoformat()}/")
-        assert page.evaluate("document.activeElement.name") == "pain_now"
+        # The first field takes the focus by itself (autofocus) once the page is ready.
+        wait_until(page, "document.activeElement?.name === 'pain_now'", 10)
         page.keyboard.type(pain)
         page.keyboard.press("Tab")
         page.keyboard.type("6")

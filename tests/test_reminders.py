@@ -162,6 +162,32 @@ def test_the_feed_is_valid_icalendar_with_an_alarm_on_each_break(
     assert all(e.valarm.trigger.value == timedelta(seconds=-60) for e in parsed.vevent_list)
 
 
+def test_the_feed_follows_every_change_at_once_though_it_is_cached(
+    alice_client: Client, client: Client, alice: User
+) -> None:
+    s = settings_for(alice)
+    s.working_hours = {str(d): [["00:00", "23:59"]] for d in range(7)}
+    s.save()
+    url = f"/calendar/{s.feed_token}.ics"
+    first = client.get(url).content
+    assert client.get(url).content == first  # served from the cache
+    # Shorter days on the Schedule page: the next fetch has fewer breaks.
+    form = {
+        "action": "settings",
+        "tz": "UTC",
+        "micro_interval_min": "45",
+        "walk_every_min": "180",
+        "walk_minutes": "15",
+        "warning_s": "60",
+        "skip_limit": "3",
+        **{f"hours_{d}": "09:00-10:00" for d in range(7)},
+    }
+    assert alice_client.post("/settings/schedule/", form).status_code == 302
+    after = client.get(url).content
+    count = lambda body: body.count(b"BEGIN:VEVENT")  # noqa: E731
+    assert 0 < count(after) < count(first)
+
+
 def test_a_new_feed_address_revokes_the_old_one(
     alice_client: Client, client: Client, alice: User
 ) -> None:

@@ -36,7 +36,7 @@ from django.utils.translation import ngettext
 from backcare.accounts.models import User
 from backcare.core.history import History, Outcome, Record, summarise
 from backcare.reminders.models import PushSubscription, Reminder, ScheduleSettings
-from backcare.reminders.services import day_schedule, settings_for
+from backcare.reminders.services import day_schedule, forget_feeds, settings_for
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,9 @@ class ReminderError(ValueError):
 
 def mark_sync_due(user: User) -> None:
     """Something that shapes the schedule changed: redo today's reminders soon."""
-    ScheduleSettings.objects.filter(user=user).update(sync_due_at=None)
+    found = ScheduleSettings.objects.filter(user=user)
+    found.update(sync_due_at=None)
+    forget_feeds(list(found.values_list("feed_token", flat=True)))
 
 
 def next_midnight(now: datetime, tz: str) -> datetime:

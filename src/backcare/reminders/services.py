@@ -146,6 +146,7 @@ def import_calendar(s: ScheduleSettings, data: bytes, source_url: str = "") -> i
             s.calendar_url = source_url
         s.sync_due_at = None  # due now: the breaks must dodge the new meetings
         s.save()
+    forget_feeds([s.feed_token])
     return len(found)
 
 
@@ -205,3 +206,31 @@ def refresh_subscription(s: ScheduleSettings, timeout_s: float = 10) -> bool:
         s.save(update_fields=["calendar_error"])
         return False
     return True
+
+
+# A calendar app polls the feed; computing 14 days of breaks is the costliest
+# request there is, so the answer is kept until something changes the schedule
+# (forget_feeds) or for FEED_CACHE_S, and never past the day it was made.
+FEED_CACHE_S = 300
+
+
+def feed_cache_key(token: str) -> str:
+    return f"backcare:feed:{token}"
+
+
+def cached_feed(s: ScheduleSettings, today: date) -> bytes:
+    from django.core.cache import cache
+
+    key = feed_cache_key(s.feed_token)
+    found = cache.get(key)
+    if isinstance(found, tuple) and found[0] == today.isoformat():
+        return bytes(found[1])
+    body = feed_ics(s.user, today)
+    cache.set(key, (today.isoformat(), body), FEED_CACHE_S)
+    return body
+
+
+def forget_feeds(tokens: list[str]) -> None:
+    from django.core.cache import cache
+
+    cache.delete_many([feed_cache_key(t) for t in tokens])

@@ -15,8 +15,8 @@ from backcare.reminders.delivery import mark_sync_due
 from backcare.reminders.forms import CalendarUploadForm, CalendarUrlForm, SettingsForm
 from backcare.reminders.models import ScheduleSettings, new_feed_token
 from backcare.reminders.services import (
+    cached_feed,
     day_schedule,
-    feed_ics,
     import_calendar,
     refresh_subscription,
     settings_for,
@@ -120,7 +120,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     s = ScheduleSettings.objects.select_related("user").filter(feed_token=token).first()
     if s is None:
         raise Http404("no such calendar")
-    body = feed_ics(s.user, timezone.localdate())
+    body = cached_feed(s, timezone.localdate())
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

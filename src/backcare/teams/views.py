@@ -114,8 +114,11 @@ def _team_or_none(found: Membership, pk: str) -> Team | None:
 
 def _resync(team: Team) -> None:
     from backcare.reminders.models import ScheduleSettings
+    from backcare.reminders.services import forget_feeds
 
-    ScheduleSettings.objects.filter(user__membership__team=team).update(sync_due_at=None)
+    found = ScheduleSettings.objects.filter(user__membership__team=team)
+    found.update(sync_due_at=None)
+    forget_feeds(list(found.values_list("feed_token", flat=True)))
 
 
 def _send_invite(request: HttpRequest, invite: Invite) -> None:
