@@ -504,13 +504,16 @@ def test_every_figure_animates_in_the_gallery(app: App, page: object) -> None:
             const box = line.getBBox();
             return [box.x, box.y, box.width, box.height].map(n => n.toFixed(1)).join();
         }).join('|'))"""
-    first = p.evaluate(snapshot)
-    p.wait_for_timeout(1500)
-    second = p.evaluate(snapshot)
+    # Several looks at uneven intervals: two looks alone can land on the same
+    # point of a short cycle, or inside one held pose, and wrongly see no movement.
+    looks = [p.evaluate(snapshot)]
+    for wait_ms in (370, 530, 610, 830):
+        p.wait_for_timeout(wait_ms)
+        looks.append(p.evaluate(snapshot))
     keys = p.evaluate(
         "() => [...document.querySelectorAll('[data-figure]')].map(c => c.dataset.figure)"
     )
-    still = [key for key, a, b in zip(keys, first, second, strict=True) if a == b]
+    still = [key for n, key in enumerate(keys) if len({look[n] for look in looks}) == 1]
     assert not still, f"figures that did not move: {still}"
 
 
