@@ -1,8 +1,9 @@
-"""Faults: the server killed mid-write, the database gone and back.
+"""Faults: the server killed mid-write, the database gone and back, a worker killed.
 
 Every write the server acknowledged must be found after a SIGKILL and a
 restart; with the database away, /healthz says 503 and pages say so, and the
-app recovers by itself when the database returns.
+app recovers by itself when the database returns; a worker killed in the middle
+of a batch of reminders loses none of them, and none is sent twice.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,12 +28,20 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from backcare.accounts.models import ApiToken
 from backcare.checkins.models import CheckIn
 from backcare.practice.models import PracticeSession
+from backcare.reminders import delivery
+from backcare.reminders.models import PushSubscription, Reminder
+from backcare.reminders.push import vapid_key
 from tests.helpers import database_url, make_user, screened
+from tests.pushservice import BrowserKeys, Hold, PushService, Received, b64url
+from tests.test_worker import due_now, start_worker, stop, wait_until
+
+State = Reminder.State
 
 
 def free_port() -> int:
@@ -283,3 +293,93 @@ def test_the_app_says_unavailable_while_the_database_is_gone_and_recovers(
     finally:
         server.stop()
         proxy.cut()
+
+
+def shown_tag(browsers: dict[str, BrowserKeys], push: Received) -> str:
+    """The notification tag of a push, read as the subscribed browser reads it."""
+    payload = json.loads(browsers[push.path].decrypt(push.body))
+    assert push.headers["topic"] == f"r{payload['reminder']}"
+    return str(payload["tag"])
+
+
+def held_reminder(hold: Hold) -> Reminder:
+    assert hold.push is not None
+    return Reminder.objects.get(pk=hold.push.headers["topic"].removeprefix("r"))
+
+
+def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
+    cli_env: dict[str, str],
+) -> None:
+    """SIGKILL a worker between two pushes of a batch: after the lease each is sent once."""
+    browsers: dict[str, BrowserKeys] = {}
+    with PushService() as push:
+        reminders = []
+        for n in range(30):
+            person = make_user(f"w{n}")
+            screened(person)
+            keys = BrowserKeys()
+            PushSubscription.objects.create(
+                user=person,
+                endpoint=f"{push.base}/push/{person.pk}",
+                p256dh=keys.p256dh,
+                auth=b64url(keys.auth),
+            )
+            browsers[f"/push/{person.pk}"] = keys
+            reminders.append(due_now(person, length_min=15))
+        vapid_key()
+        # The 11th push is held on its way, and never arrives: the kill lands while
+        # the worker waits for it. (Had it arrived, the worker could not have recorded
+        # that before the kill: it would be sent again after the lease, under the same
+        # topic and tag, so that a browser replaces the first copy.)
+        eleventh = push.hold(after=10, lose=True)
+        victim = start_worker(cli_env)
+        try:
+            waiting = eleventh.here.wait(timeout=90)
+        finally:
+            victim.send_signal(signal.SIGKILL)
+            out, _ = victim.communicate(timeout=20)
+        assert waiting, f"the worker never sent its 11th push:\n{out}"
+        eleventh.let_go.set()
+
+        # Killed mid-batch: it had claimed all 30 and sent 10; the rest wait.
+        with push.lock:
+            before = sorted(shown_tag(browsers, p) for p in push.received)
+        sent = Reminder.objects.filter(state=State.SENT).values_list("pk", flat=True)
+        assert len(before) == 10 and before == sorted(f"reminder-{pk}" for pk in sent)
+        claimed = Reminder.objects.filter(claimed_by__contains=f"-{victim.pid}:")
+        assert claimed.count() == 30 and claimed.filter(state=State.SENDING).count() == 20
+        assert held_reminder(eleventh).state == State.SENDING
+        dead_claims = dict(claimed.values_list("pk", "claimed_by"))
+
+        # The worker stays down past the lease of its claims, then two workers start.
+        Reminder.objects.filter(state=State.SENDING).update(
+            claimed_at=F("claimed_at") - delivery.LEASE
+        )
+        # One of them is held in its first push, of a claim the dead worker made, while
+        # the other takes over the reminder the dead worker was sending when killed.
+        first = push.hold(after=10)
+        workers = [start_worker(cli_env), start_worker(cli_env)]
+        try:
+            assert first.here.wait(timeout=90), "no worker sent the waiting reminders"
+            assert held_reminder(first).claimed_by == dead_claims[held_reminder(first).pk]
+            wait_until(lambda: held_reminder(eleventh).state == State.SENT, timeout=90)
+            first.let_go.set()
+            wait_until(
+                lambda: Reminder.objects.filter(state=State.SENT).count() == len(reminders),
+                timeout=90,
+            )
+            time.sleep(3)  # a few more ticks: nothing may be sent again
+        finally:
+            first.let_go.set()
+            outputs = [stop(w) for w in workers]
+        with push.lock:
+            pushes = Counter(shown_tag(browsers, p) for p in push.received)
+    assert sorted(pushes) == sorted(f"reminder-{r.pk}" for r in reminders)
+    assert set(pushes.values()) == {1}, f"sent twice: {[t for t, n in pushes.items() if n > 1]}"
+    assert Counter(Reminder.objects.values_list("state", flat=True)) == {State.SENT: 30}
+    # The one being sent at the kill went out under a new claim once the lease ran
+    # out; the one held in its push, under the dead worker's claim, was not taken over.
+    assert held_reminder(eleventh).claimed_by != dead_claims[held_reminder(eleventh).pk]
+    assert held_reminder(first).claimed_by == dead_claims[held_reminder(first).pk]
+    for out in outputs:
+        assert "backcare worker stopped." in out, out

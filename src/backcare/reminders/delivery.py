@@ -7,7 +7,8 @@ rows once a day and again whenever something that shapes it changes
 * sends it when it falls due: ``planned`` becomes ``sending`` under a
   conditional UPDATE, so of two workers exactly one wins, then ``sent``;
 * resends it when a worker died between claiming and sending (the claim's
-  lease ran out) and the break's window is still open;
+  lease ran out) and the break's window is still open; a delivery renews the
+  lease as it starts, so a live one is never taken over;
 * marks it ``missed`` when its window closed unsent (the worker was down)
   or it was sent and nobody answered.
 
@@ -209,9 +210,11 @@ def tick(
         claim = f"{worker_id or 'tick'}:{uuid.uuid4().hex[:12]}"
         # The state (and, for a stale claim, the old claim) in the WHERE clause is
         # what makes this exactly-once: of two workers only one UPDATE matches.
-        won = Reminder.objects.filter(pk=pk, state=state, claimed_by=claimed_by).update(
-            state=State.SENDING, claimed_by=claim, claimed_at=now
-        )
+        mine = Reminder.objects.filter(pk=pk, state=state, claimed_by=claimed_by)
+        if state == State.SENDING:
+            # And the lease, again: a delivery that started meanwhile renewed it.
+            mine = mine.filter(claimed_at__lt=now - LEASE)
+        won = mine.update(state=State.SENDING, claimed_by=claim, claimed_at=now)
         if won:
             result.claimed += 1
             send(pk, claim)
@@ -229,12 +232,19 @@ def close_missed(now: datetime, users: list[int] | None = None) -> int:
 
 
 def deliver(reminder_id: int, claim: str) -> bool:
-    """Send a claimed reminder to the person's browsers; False when the claim was lost."""
-    reminder = (
-        Reminder.objects.select_related("user")
-        .filter(pk=reminder_id, state=State.SENDING, claimed_by=claim)
-        .first()
-    )
+    """Send a claimed reminder to the person's browsers; False when the claim was lost.
+
+    It starts by renewing the claim's lease with a conditional UPDATE. A worker
+    takes over a claim only while its lease has run out, also by a conditional
+    UPDATE, so exactly one of the two wins: this delivery goes on, with a fresh
+    lease for the pushes, or the reminder was taken over and this sends nothing.
+    (Otherwise a task that waited in the queue past the lease could push while
+    another worker took the reminder over and pushed it again.)
+    """
+    mine = Reminder.objects.filter(pk=reminder_id, state=State.SENDING, claimed_by=claim)
+    if not mine.update(claimed_at=timezone.now()):
+        return False
+    reminder = mine.select_related("user").first()
     if reminder is None:
         return False
     from backcare.reminders.push import send_push
