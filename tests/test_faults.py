@@ -79,6 +79,7 @@ class Server:
                         return
             except OSError:
                 time.sleep(0.1)
+        self.stop()  # never leave a half-started server behind
         raise RuntimeError("the server did not start")
 
     def kill(self) -> None:
