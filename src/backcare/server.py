@@ -104,8 +104,12 @@ def serve(host: str, port: int, open_browser: bool, worker: bool = True) -> int:
     if problem := port_problem(host, port):
         return fail(problem)
 
-    prepare_database()
-    collect_static()
+    try:
+        prepare_database()
+        collect_static()
+    except KeyboardInterrupt:  # Ctrl-C while getting ready: stop as quietly as when serving
+        print("backcare stopped.")
+        return 130
 
     base_url = f"http://{url_host(host)}:{port}"
     if settings.LOCAL_MODE:
