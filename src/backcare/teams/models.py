@@ -151,3 +151,25 @@ class Join(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} joined {self.occurrence_id}"
+
+
+class WeekActivity(models.Model):
+    """One person's participation in one week, kept in step with the records it counts.
+
+    The employer dashboard reads these instead of every reminder, routine and
+    join (see ``teams.activity``). Counts only; nothing about health.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The Monday the week starts on, in the site's time zone.
+    week = models.DateField()
+    breaks = models.PositiveIntegerField(default=0, help_text="Personal breaks taken.")
+    routines = models.PositiveIntegerField(default=0, help_text="Routines finished.")
+    joined = models.PositiveIntegerField(default=0, help_text="Team breaks joined.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "week"], name="one_week_row")]
+        indexes = [models.Index(fields=["week"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in week {self.week}"
