@@ -291,6 +291,32 @@ def test_the_dashboard_counts_what_people_do_in_the_app(org: dict[str, Any]) -> 
     assert signed_in(org["admin"]).get("/org/dashboard/").status_code == 200
 
 
+def test_the_dashboard_page_lists_teams_for_a_week_and_one_team_by_weeks(
+    org: dict[str, Any],
+) -> None:
+    populate(org, 3, 4)  # Alpha 6, Beta 5, the admin in no team
+    admin = signed_in(org["admin"])
+    html = admin.get("/org/dashboard/?weeks=2").content.decode()
+    teams = html[html.index('id="teams"') :]
+    alpha = teams[teams.index('data-group="Alpha"') :].split("</tr>")[0]
+    assert "<td>6</td>" in alpha and f"team={org['alpha'].pk}" in alpha
+    monday = activity.week_of(timezone.now())
+    assert f'week={monday:%Y-%m-%d}#teams" aria-current="true"' in teams
+    # An earlier week can be chosen; a week not on the page falls back to the latest.
+    earlier = monday - timedelta(weeks=1)
+    html = admin.get(f"/org/dashboard/?weeks=2&week={earlier:%Y-%m-%d}").content.decode()
+    assert f'week={earlier:%Y-%m-%d}#teams" aria-current="true"' in html
+    html = admin.get("/org/dashboard/?weeks=2&week=1999-01-04").content.decode()
+    assert f'week={monday:%Y-%m-%d}#teams" aria-current="true"' in html
+    # One team: its own weekly table.
+    html = admin.get(f"/org/dashboard/?weeks=2&team={org['alpha'].pk}").content.decode()
+    assert 'data-group="Alpha"' in html and 'id="teams"' not in html and "All teams" in html
+    # A team too small to show says so instead of giving figures.
+    Membership.objects.filter(user__username="p6").delete()  # Beta down to 4
+    html = admin.get(f"/org/dashboard/?weeks=2&team={org['beta'].pk}").content.decode()
+    assert "figures are hidden" in html and 'data-group="Beta"' not in html
+
+
 def test_the_dashboard_is_for_organisation_admins_only(org: dict[str, Any]) -> None:
     populate(org, 3, 3)
     page = signed_in(org["admin"]).get("/org/dashboard/")

@@ -30,6 +30,7 @@ class Row:
     size: int
     shown: bool
     weeks: list[dict[str, object]] = field(default_factory=list)
+    team_id: int | None = None
 
 
 @dataclass
@@ -119,6 +120,7 @@ def dashboard_for(org: Organisation, weeks: int = 8, today: date | None = None) 
             sizes.get(key[t.pk], 0),
             key[t.pk] in shown.groups,
             week_figures([key[t.pk]], key[t.pk] in shown.groups),
+            t.pk,
         )
         for t in teams
     ]
