@@ -20,7 +20,7 @@ from backcare.library.models import Routine
 from backcare.practice.services import SessionResult, record_session
 from backcare.reminders.models import Reminder
 from backcare.teams import activity, services
-from backcare.teams.models import Occurrence, TeamBreak, WeekActivity
+from backcare.teams.models import Occurrence, TeamBreak, TeamWeek, WeekActivity
 from tests.helpers import make_user
 
 # A Monday at midnight in Copenhagen (23:00 UTC on Sunday): moments either side
@@ -90,6 +90,7 @@ def check_roll_up(ops: list[tuple[str, int, int]]) -> None:
         services.accept_invite(person, services.make_invite(admin, team).token)
     tb = TeamBreak.objects.create(team=team, times=["10:00"], weekdays=[0, 1, 2, 3, 4, 5, 6])
     expected: Counter[tuple[int, date, str]] = Counter()
+    held: set[tuple[int, date]] = set()  # (team break joined, its week)
     last: dict[int, SessionResult] = {}
     for n, (op, who, minutes) in enumerate(ops):
         person, at = people[who], EDGE + timedelta(minutes=minutes, seconds=n)
@@ -119,15 +120,24 @@ def check_roll_up(ops: list[tuple[str, int, int]]) -> None:
             services.join(person, occ, now=at)
             services.join(person, occ, now=at)  # joining twice is one join
             expected[(person.pk, week, "joined")] += occ.joins.count() - before
+            held.add((occ.pk, week))
     want: dict[tuple[int, date], list[int]] = {}
     for (user_id, week, figure), n in expected.items():
         if n:
             slot = want.setdefault((user_id, week), [0, 0, 0])
             slot[("breaks", "routines", "joined").index(figure)] += n
     assert rows(people) == {k: tuple(v) for k, v in want.items()}
+    want_held = Counter(week for _, week in held)
+
+    def team_weeks() -> Counter[date]:
+        found = TeamWeek.objects.filter(team=team, held__gt=0)
+        return Counter({r.week: r.held for r in found})
+
+    assert team_weeks() == want_held
     # And a rebuild from scratch agrees with what the writes kept up to date.
     activity.rebuild([p.pk for p in people])
     assert rows(people) == {k: tuple(v) for k, v in want.items()}
+    assert team_weeks() == want_held
 
 
 def test_weeks_start_on_monday_in_the_sites_time_zone(copenhagen: None) -> None:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 CHUNK = 20_000
 
@@ -58,14 +59,42 @@ def _sources(models: Any) -> list[tuple[str, Any, str]]:
 def _current_models() -> dict[str, Any]:
     from backcare.practice.models import PracticeSession
     from backcare.reminders.models import Reminder
-    from backcare.teams.models import Join, WeekActivity
+    from backcare.teams.models import Join, Occurrence, Team, TeamWeek, WeekActivity
 
     return {
         "Reminder": Reminder,
         "PracticeSession": PracticeSession,
         "Join": Join,
+        "Occurrence": Occurrence,
+        "Team": Team,
+        "TeamWeek": TeamWeek,
         "WeekActivity": WeekActivity,
     }
+
+
+def _held(models: dict[str, Any]) -> Any:
+    """Every team break at least one person joined."""
+    joins = models["Join"].objects.filter(occurrence=OuterRef("pk"))
+    return models["Occurrence"].objects.filter(Exists(joins))
+
+
+def refresh_team(team_id: int, moment: datetime) -> None:
+    """Recount the team breaks held in TEAM_ID's week containing MOMENT (see ``refresh``)."""
+    models = _current_models()
+    row_model = models["TeamWeek"]
+    week = week_of(moment)
+    with transaction.atomic():
+        row_model.objects.bulk_create(
+            [row_model(team_id=team_id, week=week)], ignore_conflicts=True
+        )
+        row = row_model.objects.select_for_update().get(team_id=team_id, week=week)
+        start, end = week_bounds(week)
+        row.held = (
+            _held(models)
+            .filter(team_break__team_id=team_id, starts_at__gte=start, starts_at__lt=end)
+            .count()
+        )
+        row.save(update_fields=["held"])
 
 
 def refresh(user_id: int, moments: Iterable[datetime | date]) -> None:
@@ -93,7 +122,9 @@ def refresh(user_id: int, moments: Iterable[datetime | date]) -> None:
 def rebuild(users: Any = None, models: dict[str, Any] | None = None) -> int:
     """Recount every week of USERS (a list or query of user ids; everybody if None).
 
-    Returns the rows made. MODELS lets a migration pass its historical models.
+    The teams of their organisations get their team breaks held recounted too.
+    Returns the person-week rows made. MODELS lets a migration pass its
+    historical models.
     """
     models = models or _current_models()
     row_model = models["WeekActivity"]
@@ -112,6 +143,14 @@ def rebuild(users: Any = None, models: dict[str, Any] | None = None) -> int:
             if week is None:
                 week = monday[day] = day - timedelta(days=day.weekday())
             counts[(user_id, week)][figure] += 1
+    held: dict[tuple[int, date], int] = defaultdict(int)
+    teams = models["Team"].objects.all()
+    if ids is not None:
+        teams = teams.filter(organisation__memberships__user_id__in=ids)
+    breaks = _held(models).filter(team_break__team__in=teams.values("pk"))
+    for team_id, at in breaks.values_list("team_break__team_id", "starts_at").iterator(CHUNK):
+        held[(team_id, week_of(at))] += 1
+    team_model = models["TeamWeek"]
     with transaction.atomic():
         stale = row_model.objects.all()
         if ids is not None:
@@ -119,6 +158,11 @@ def rebuild(users: Any = None, models: dict[str, Any] | None = None) -> int:
         stale.delete()
         made = row_model.objects.bulk_create(
             (row_model(user_id=u, week=w, **c) for (u, w), c in counts.items()),
+            batch_size=5000,
+        )
+        team_model.objects.filter(team__in=teams.values("pk")).delete()
+        team_model.objects.bulk_create(
+            (team_model(team_id=t, week=w, held=n) for (t, w), n in held.items()),
             batch_size=5000,
         )
     return len(made)

@@ -14,12 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from backcare.core.suppress import MIN_GROUP, REST, Shown, suppress
-from backcare.teams.activity import week_bounds, week_of
-from backcare.teams.models import Join, Membership, Occurrence, Organisation, Team, WeekActivity
+from backcare.teams.activity import week_of
+from backcare.teams.models import Membership, Organisation, Team, TeamWeek, WeekActivity
 
 FIGURES = ("held", "joined", "breaks", "active")
 
@@ -78,25 +78,10 @@ def dashboard_for(org: Organisation, weeks: int = 8, today: date | None = None) 
         counts[(g, week, "joined")] += joined
         counts[(g, week, "active")] += active
     # A team break is held by the team that set it up when at least one person joined.
-    per_week = {
-        f"w{n}": Count(
-            "pk", filter=Q(starts_at__gte=week_bounds(w)[0], starts_at__lt=week_bounds(w)[1])
-        )
-        for n, w in enumerate(starts)
-    }
-    for team_id, *held in (
-        Occurrence.objects.filter(
-            team_break__team__organisation=org,
-            starts_at__gte=week_bounds(starts[0])[0],
-            starts_at__lt=week_bounds(starts[-1])[1],
-        )
-        .filter(Exists(Join.objects.filter(occurrence=OuterRef("pk"))))
-        .values("team_break__team_id")
-        .annotate(**per_week)
-        .values_list("team_break__team_id", *per_week)
-    ):
-        for w, n in zip(starts, held, strict=True):
-            counts[(group(team_id), w, "held")] += n
+    for team_id, week, held in TeamWeek.objects.filter(
+        team__organisation=org, week__gte=starts[0]
+    ).values_list("team_id", "week", "held"):
+        counts[(group(team_id), week, "held")] += held
 
     def week_figures(groups: list[str], visible: bool) -> list[dict[str, object]]:
         out: list[dict[str, object]] = []

@@ -256,6 +256,7 @@ def join(user: User, occ: Occurrence, now: datetime | None = None) -> Join:
         found, created = Join.objects.get_or_create(occurrence=occ, user=user)
         if created:
             activity.refresh(user.pk, [occ.starts_at])
+            activity.refresh_team(occ.team_break.team_id, occ.starts_at)
     return found
 
 

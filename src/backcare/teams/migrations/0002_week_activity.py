@@ -11,9 +11,16 @@ def fill(apps: Any, schema_editor: Any) -> None:
     """Count what earlier versions recorded, so the dashboard shows past weeks at once."""
     from backcare.teams.activity import rebuild
 
-    names = {"Reminder": "reminders", "PracticeSession": "practice", "Join": "teams"}
+    names = {
+        "Reminder": "reminders",
+        "PracticeSession": "practice",
+        "Join": "teams",
+        "Occurrence": "teams",
+        "Team": "teams",
+        "TeamWeek": "teams",
+        "WeekActivity": "teams",
+    }
     models = {name: apps.get_model(app, name) for name, app in names.items()}
-    models["WeekActivity"] = apps.get_model("teams", "WeekActivity")
     rebuild(models=models)
 
 
@@ -27,38 +34,30 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="WeekActivity",
+            name='TeamWeek',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("week", models.DateField()),
-                (
-                    "breaks",
-                    models.PositiveIntegerField(default=0, help_text="Personal breaks taken."),
-                ),
-                (
-                    "routines",
-                    models.PositiveIntegerField(default=0, help_text="Routines finished."),
-                ),
-                ("joined", models.PositiveIntegerField(default=0, help_text="Team breaks joined.")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('week', models.DateField()),
+                ('held', models.PositiveIntegerField(default=0)),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='teams.team')),
             ],
             options={
-                "indexes": [models.Index(fields=["week"], name="teams_weeka_week_a96f60_idx")],
-                "constraints": [
-                    models.UniqueConstraint(fields=("user", "week"), name="one_week_row")
-                ],
+                'constraints': [models.UniqueConstraint(fields=('team', 'week'), name='one_team_week_row')],
+            },
+        ),
+        migrations.CreateModel(
+            name='WeekActivity',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('week', models.DateField()),
+                ('breaks', models.PositiveIntegerField(default=0, help_text='Personal breaks taken.')),
+                ('routines', models.PositiveIntegerField(default=0, help_text='Routines finished.')),
+                ('joined', models.PositiveIntegerField(default=0, help_text='Team breaks joined.')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'indexes': [models.Index(fields=['user', 'week', 'breaks', 'routines', 'joined'], name='week_activity_read')],
+                'constraints': [models.UniqueConstraint(fields=('user', 'week'), name='one_week_row')],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
