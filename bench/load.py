@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from run import free_port, rss_mb, wait_healthy
+from run import free_port, pss_mb, rss_mb, wait_healthy
 
 HERE = Path(__file__).resolve().parent
 BACKCARE = [sys.executable, "-m", "backcare"]
@@ -46,6 +46,7 @@ class Row:
     errors: int
     requests: int
     rss: float
+    pss: float
 
 
 def machine() -> str:
@@ -204,6 +205,7 @@ def stack(
                 # Sign-in links work once: every run gets fresh ones.
                 found = locust(env, links(env, n), hosts, n, seconds, user_class)
                 memory = sum(rss_mb(p.pid) for p in procs)
+                physical = sum(pss_mb(p.pid) for p in procs)
                 rows.append(
                     Row(
                         name,
@@ -216,12 +218,13 @@ def stack(
                         int(found["errors"]),
                         int(found["requests"]),
                         memory,
+                        physical,
                     )
                 )
                 print(
                     f"{name:26} {n:4} {scenario:20} {rows[-1].rps:7.1f} req/s  "
                     f"p50 {rows[-1].p50:5.0f}  p95 {rows[-1].p95:5.0f}  p99 {rows[-1].p99:5.0f} ms"
-                    f"  errors {rows[-1].errors}  RSS {memory:.0f} MB",
+                    f"  errors {rows[-1].errors}  RSS {memory:.0f} MB  PSS {physical:.0f} MB",
                     flush=True,
                 )
     finally:
@@ -270,13 +273,16 @@ def write(rows: list[Row], seconds: int) -> None:
         "",
         f"Machine: {machine()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {seconds} s per row; "
         "each person waits 0.5-1.5 s between steps; the ceiling row sends without waiting.",
-        f"Targets: {TARGETS}. RSS: all server processes and the worker.",
+        f"Targets: {TARGETS}. Memory of all server processes and the worker: RSS summed "
+        "(a page shared by forked processes counts once per process) and PSS summed (shared "
+        "pages split between the processes that share them: the physical memory they hold).",
         "",
-        "| stack | people | scenario | req/s | p50 ms | p95 ms | p99 ms | errors | RSS MB |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| stack | people | scenario | req/s | p50 ms | p95 ms | p99 ms | errors "
+        "| RSS MB | PSS MB |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
         *(
             f"| {r.stack} | {r.people} | {r.scenario} | {r.rps:.0f} | {r.p50:.0f} | {r.p95:.0f} "
-            f"| {r.p99:.0f} | {r.errors} of {r.requests} | {r.rss:.0f} |"
+            f"| {r.p99:.0f} | {r.errors} of {r.requests} | {r.rss:.0f} | {r.pss:.0f} |"
             for r in rows
         ),
         "",

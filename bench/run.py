@@ -49,20 +49,44 @@ def wait_healthy(port: int, timeout_s: float = 60) -> float:
     raise RuntimeError(f"no healthy /healthz on port {port}")
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of PID and all its descendants, in MB."""
-    total = 0
-    pids = [pid]
+def tree_pids(pid: int) -> list[int]:
+    """PID and all its descendants."""
+    found, pids = [], [pid]
     while pids:
         current = pids.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-            pids.extend(int(c) for c in children)
-        except (OSError, AttributeError):
+        except OSError:
             continue
-    return total / 1024
+        found.append(current)
+        pids.extend(int(c) for c in children)
+    return found
+
+
+def memory_kb(pid: int, field: str) -> int:
+    """FIELD (VmRSS from status, or Pss from smaps_rollup) of one process, in kB."""
+    source = "smaps_rollup" if field == "Pss" else "status"
+    try:
+        text = Path(f"/proc/{pid}/{source}").read_text()
+    except OSError:
+        return 0
+    found = re.search(rf"^{field}:\s+(\d+)", text, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of PID and all its descendants, in MB (shared pages once per process)."""
+    return sum(memory_kb(p, "VmRSS") for p in tree_pids(pid)) / 1024
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional resident memory of PID and its descendants, in MB.
+
+    Pages shared by several processes (a forked server's code, say) are split
+    between them, so the sum over a group of processes is the physical memory
+    the group holds; a sum of RSS counts shared pages once per process.
+    """
+    return sum(memory_kb(p, "Pss") for p in tree_pids(pid)) / 1024
 
 
 def kill_tree(proc: subprocess.Popen[bytes]) -> None:

@@ -1,12 +1,15 @@
 """backcare at scale: the employer dashboard, a progress page and every schedule.
 
     python bench/scale.py [--users 10000] [--days 90] [--database-url URL] [--write]
+    python bench/scale.py --reuse DATA_DIR      # time again on data made before
 
 Fills a scratch database with `backcare demo`, then times, in one process:
-the organisation's dashboard (target < 200 ms), one person's progress page
-data (target < 100 ms), and bringing every person's reminders in line with
-the day's schedule, as the worker does after midnight (the pure schedule
-computation alone is bench/schedule.py, target < 2 s for 10,000).
+the organisation's dashboard (target < 200 ms) and one person's progress page
+(target < 100 ms), each as its data and as the whole page through Django's
+test client (middleware, template, no network), and bringing every person's
+reminders in line with the day's schedule, as the worker does after midnight
+(the pure schedule computation alone is bench/schedule.py, target < 2 s for
+10,000). Medians of 5 runs after one warm-up.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 def timed(fn: object, runs: int = 5) -> float:
     """Median wall time of RUNS calls, in ms."""
     times = []
+    fn()  # type: ignore[operator]
     for _ in range(runs):
         start = time.perf_counter()
         fn()  # type: ignore[operator]
@@ -40,30 +44,36 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--reuse", help="a data folder an earlier run made (it prints it)")
     args = parser.parse_args()
-    data = tempfile.mkdtemp()
+    data = args.reuse or tempfile.mkdtemp()
+    print(f"data folder: {data}", flush=True)
     os.environ.update({"BACKCARE_DATA_DIR": data, "DJANGO_SETTINGS_MODULE": "backcare.settings"})
     if args.database_url:
         os.environ["BACKCARE_DATABASE_URL"] = args.database_url
     start = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "backcare",
-            "demo",
-            "--users",
-            str(args.users),
-            "--days",
-            str(args.days),
-        ],
-        check=True,
-    )
-    made_s = time.perf_counter() - start
+    made = "reused" if args.reuse else ""
+    if not args.reuse:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "backcare",
+                "demo",
+                "--users",
+                str(args.users),
+                "--days",
+                str(args.days),
+            ],
+            check=True,
+        )
+    made = made or f"{time.perf_counter() - start:.0f} s"
 
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.test import Client, override_settings
     from django.utils import timezone
 
     from backcare.checkins.progress import progress_for
@@ -77,6 +87,20 @@ def main() -> int:
     person = Membership.objects.filter(organisation=org).order_by("pk")[len(str(args.users))].user
     dashboard_ms = timed(lambda: dashboard_for(org, 8))
     progress_ms = timed(lambda: progress_for(person, 4))
+    admin, reader = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
+    admin.force_login(Membership.objects.get(organisation=org, role="admin").user)
+    reader.force_login(person)
+
+    def page(client: Client, url: str) -> None:
+        answer = client.get(url)
+        assert answer.status_code == 200, (url, answer.status_code)
+
+    # Pages render with plain static file names (no collectstatic manifest here).
+    plain = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(STORAGES={**settings.STORAGES, **plain}):
+        dashboard_page_ms = timed(lambda: page(admin, "/org/dashboard/"))
+        progress_page_ms = timed(lambda: page(reader, "/progress/"))
+    teams = org.teams.count()
     users = [m.user for m in Membership.objects.filter(organisation=org).select_related("user")]
     ScheduleSettings.objects.update(sync_due_at=None)
     start = time.perf_counter()
@@ -86,9 +110,11 @@ def main() -> int:
     sync_s = time.perf_counter() - start
     vendor = "PostgreSQL" if args.database_url else "SQLite"
     rows = [
-        ("demo data made", f"{made_s:.0f} s", ""),
-        ("employer dashboard, 8 weeks", f"{dashboard_ms:.0f} ms", "< 200 ms"),
-        ("one person's progress page data, 4 weeks", f"{progress_ms:.0f} ms", "< 100 ms"),
+        ("demo data made", made, ""),
+        ("employer dashboard data, 8 weeks", f"{dashboard_ms:.0f} ms", "< 200 ms"),
+        (f"employer dashboard page ({teams} teams)", f"{dashboard_page_ms:.0f} ms", "< 200 ms"),
+        ("one person's progress data, 4 weeks", f"{progress_ms:.0f} ms", "< 100 ms"),
+        ("one person's progress page", f"{progress_page_ms:.0f} ms", "< 100 ms"),
         (f"every person's reminders brought in line ({len(users)} people)", f"{sync_s:.1f} s", ""),
     ]
     for what, value, target in rows:

@@ -35,6 +35,7 @@ from backcare.plans.models import Assessment, PlanChange, PlanState, WeekPlanRec
 from backcare.practice.models import PracticeSession
 from backcare.reminders.models import Reminder, ScheduleSettings
 from backcare.safety.models import SafetyScreen
+from backcare.teams import activity
 
 FORMAT = "backcare-export"
 VERSION = 1
@@ -410,6 +411,8 @@ def import_zip(user: User, data: bytes) -> dict[str, int]:
             if kind.name == "sessions":
                 sessions_by_key = {str(s.idempotency_key): s for s in saved}
             counts[kind.name] = len(saved)
+        # Imported routines and breaks count in the workplace figures too.
+        activity.rebuild([user.pk])
     return counts
 
 

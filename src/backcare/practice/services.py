@@ -67,29 +67,37 @@ def record_session(user: User, result: SessionResult) -> tuple[PracticeSession, 
     if result.active_s < 0:
         raise SessionInputError("active_s", "Time spent cannot be negative.")
 
-    try:
-        with transaction.atomic():
-            session = PracticeSession.objects.create(
-                user=user,
-                routine=routine,
-                idempotency_key=result.idempotency_key,
-                source=result.source,
-                started_at=result.started_at,
-                ended_at=result.ended_at,
-                active_s=result.active_s,
-                steps_completed=result.steps_completed,
-                steps_total=routine.step_count,
-                completed=result.completed,
-                feeling=result.feeling or "",
-                pain=result.pain,
-                new_symptoms=result.new_symptoms,
-            )
-    except IntegrityError:
-        # Another request with the same key won the race; hand back its record.
-        return PracticeSession.objects.get(user=user, idempotency_key=result.idempotency_key), False
-    from backcare.plans.services import adapt_after_session
     from backcare.reminders.delivery import mark_taken
+    from backcare.teams import activity
 
-    mark_taken(user, session, result.reminder_id)
+    # The session, the reminder it answers and the weekly roll-up: all or nothing.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                session = PracticeSession.objects.create(
+                    user=user,
+                    routine=routine,
+                    idempotency_key=result.idempotency_key,
+                    source=result.source,
+                    started_at=result.started_at,
+                    ended_at=result.ended_at,
+                    active_s=result.active_s,
+                    steps_completed=result.steps_completed,
+                    steps_total=routine.step_count,
+                    completed=result.completed,
+                    feeling=result.feeling or "",
+                    pain=result.pain,
+                    new_symptoms=result.new_symptoms,
+                )
+        except IntegrityError:
+            # Another request with the same key won the race; hand back its record.
+            found = PracticeSession.objects.get(user=user, idempotency_key=result.idempotency_key)
+            return found, False
+        taken = mark_taken(user, session, result.reminder_id)
+        activity.refresh(
+            user.pk, [session.started_at] + ([taken.due_at] if taken is not None else [])
+        )
+    from backcare.plans.services import adapt_after_session
+
     adapt_after_session(user)
     return session, True

@@ -1,8 +1,10 @@
 """The employer dashboard: participation only, per team and organisation, per week.
 
-Figures: team breaks held (with at least one person joining), team break
-joins, personal breaks taken, and weekly active people (anyone who finished a
-routine, took a break or joined a team break that week). Which figures may be
+Figures: team breaks held (a team's break that at least one person joined),
+team break joins, personal breaks taken, and weekly active people (anyone who
+finished a routine, took a break or joined a team break that week). People
+count in the team they are in now. Read from the weekly roll-up in
+``teams.activity``, so a view costs the same whatever the history's length. Which figures may be
 shown is decided by ``core.suppress`` from the groups' sizes.
 """
 
@@ -10,14 +12,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from backcare.core.suppress import MIN_GROUP, REST, Shown, suppress
-from backcare.practice.models import PracticeSession
-from backcare.reminders.models import Reminder
-from backcare.teams.models import Join, Membership, Organisation, Team
+from backcare.teams.activity import week_of
+from backcare.teams.models import Membership, Organisation, Team, TeamWeek, WeekActivity
 
 FIGURES = ("held", "joined", "breaks", "active")
 
@@ -28,6 +30,7 @@ class Row:
     size: int
     shown: bool
     weeks: list[dict[str, object]] = field(default_factory=list)
+    team_id: int | None = None
 
 
 @dataclass
@@ -40,49 +43,45 @@ class Board:
 
 
 def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+    return week_of(day)
 
 
 def dashboard_for(org: Organisation, weeks: int = 8, today: date | None = None) -> Board:
     today = today or timezone.localdate()
     starts = [monday(today) - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    since = datetime.combine(starts[0], time(0), tzinfo=timezone.get_current_timezone())
     members = dict(Membership.objects.filter(organisation=org).values_list("user_id", "team_id"))
     teams = list(Team.objects.filter(organisation=org))
     key = {t.pk: str(t.pk) for t in teams}
 
-    def group(user_id: int) -> str:
-        team = members.get(user_id)
+    def group(team: int | None) -> str:
         return key.get(team, REST) if team is not None else REST
 
     sizes: dict[str, int] = defaultdict(int)
-    for user_id in members:
-        sizes[group(user_id)] += 1
+    for team_id in members.values():
+        sizes[group(team_id)] += 1
     shown: Shown = suppress(dict(sizes))
 
+    # From the weekly roll-up (teams.activity), grouped by each person's team now.
     counts: dict[tuple[str, date, str], int] = defaultdict(int)
-    active: dict[tuple[str, date], set[int]] = defaultdict(set)
-    held: dict[tuple[str, date], set[int]] = defaultdict(set)
-    users = list(members)
-    for user_id, at in (
-        Reminder.objects.filter(user_id__in=users, state="taken", due_at__gte=since)
-        .exclude(kind="team")
-        .values_list("user_id", "due_at")
+    for team_id, week, breaks, joined, active in (
+        WeekActivity.objects.filter(user__membership__organisation=org, week__gte=starts[0])
+        .values("user__membership__team_id", "week")
+        .annotate(
+            n_breaks=Sum("breaks"),
+            n_joined=Sum("joined"),
+            n_active=Count("pk", filter=Q(breaks__gt=0) | Q(routines__gt=0) | Q(joined__gt=0)),
+        )
+        .values_list("user__membership__team_id", "week", "n_breaks", "n_joined", "n_active")
     ):
-        g, w = group(user_id), monday(timezone.localdate(at))
-        counts[(g, w, "breaks")] += 1
-        active[(g, w)].add(user_id)
-    for user_id, at in PracticeSession.objects.filter(
-        user_id__in=users, completed=True, started_at__gte=since
-    ).values_list("user_id", "started_at"):
-        active[(group(user_id), monday(timezone.localdate(at)))].add(user_id)
-    for user_id, at, occ in Join.objects.filter(
-        user_id__in=users, occurrence__starts_at__gte=since
-    ).values_list("user_id", "occurrence__starts_at", "occurrence_id"):
-        g, w = group(user_id), monday(timezone.localdate(at))
-        counts[(g, w, "joined")] += 1
-        active[(g, w)].add(user_id)
-        held[(g, w)].add(occ)
+        g = group(team_id)
+        counts[(g, week, "breaks")] += breaks
+        counts[(g, week, "joined")] += joined
+        counts[(g, week, "active")] += active
+    # A team break is held by the team that set it up when at least one person joined.
+    for team_id, week, held in TeamWeek.objects.filter(
+        team__organisation=org, week__gte=starts[0]
+    ).values_list("team_id", "week", "held"):
+        counts[(group(team_id), week, "held")] += held
 
     def week_figures(groups: list[str], visible: bool) -> list[dict[str, object]]:
         out: list[dict[str, object]] = []
@@ -93,10 +92,7 @@ def dashboard_for(org: Organisation, weeks: int = 8, today: date | None = None) 
             out.append(
                 {
                     "week": w,
-                    "held": len(set().union(*(held[(g, w)] for g in groups))),
-                    "joined": sum(counts[(g, w, "joined")] for g in groups),
-                    "breaks": sum(counts[(g, w, "breaks")] for g in groups),
-                    "active": sum(len(active[(g, w)]) for g in groups),
+                    **{f: sum(counts[(g, w, f)] for g in groups) for f in FIGURES},
                 }
             )
         return out
@@ -109,6 +105,7 @@ def dashboard_for(org: Organisation, weeks: int = 8, today: date | None = None) 
             sizes.get(key[t.pk], 0),
             key[t.pk] in shown.groups,
             week_figures([key[t.pk]], key[t.pk] in shown.groups),
+            t.pk,
         )
         for t in teams
     ]

@@ -24,6 +24,7 @@ from backcare.library.models import Routine
 from backcare.practice.models import PracticeSession
 from backcare.reminders.models import Reminder, ScheduleSettings
 from backcare.safety.models import SafetyScreen
+from backcare.teams import activity
 from backcare.teams.models import Join, Membership, Occurrence, Organisation, Role, Team, TeamBreak
 
 BATCH = 5000
@@ -218,6 +219,7 @@ def make_demo(
                     )
             flush()
         flush(final=True)
+        activity.rebuild(User.objects.filter(membership__organisation=org).values("pk"))
         say(
             f"{made['reminders']} reminders, {made['sessions']} routines, "
             f"{made['checkins']} check-ins, {made['joins']} team break joins"

@@ -151,3 +151,44 @@ class Join(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} joined {self.occurrence_id}"
+
+
+class WeekActivity(models.Model):
+    """One person's participation in one week, kept in step with the records it counts.
+
+    The employer dashboard reads these instead of every reminder, routine and
+    join (see ``teams.activity``). Counts only; nothing about health.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The Monday the week starts on, in the site's time zone.
+    week = models.DateField()
+    breaks = models.PositiveIntegerField(default=0, help_text="Personal breaks taken.")
+    routines = models.PositiveIntegerField(default=0, help_text="Routines finished.")
+    joined = models.PositiveIntegerField(default=0, help_text="Team breaks joined.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "week"], name="one_week_row")]
+        # Covers the dashboard's read, so it never visits the table itself.
+        indexes = [
+            models.Index(
+                fields=["user", "week", "breaks", "routines", "joined"], name="week_activity_read"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in week {self.week}"
+
+
+class TeamWeek(models.Model):
+    """How many of a team's breaks in one week at least one person joined (see WeekActivity)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    held = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "week"], name="one_team_week_row")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} in week {self.week}"

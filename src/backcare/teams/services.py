@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from backcare.accounts.models import User
 from backcare.library.models import Routine
+from backcare.teams import activity
 from backcare.teams.models import (
     Invite,
     Join,
@@ -251,7 +252,11 @@ def join(user: User, occ: Occurrence, now: datetime | None = None) -> Join:
         raise PermissionDenied("not in this team")
     if not occ.starts_at - OPEN_BEFORE <= now <= occ.starts_at + OPEN_AFTER:
         raise TeamError("occurrence", _("This team break is not open now."))
-    found, _created = Join.objects.get_or_create(occurrence=occ, user=user)
+    with transaction.atomic():
+        found, created = Join.objects.get_or_create(occurrence=occ, user=user)
+        if created:
+            activity.refresh(user.pk, [occ.starts_at])
+            activity.refresh_team(occ.team_break.team_id, occ.starts_at)
     return found
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import contextlib
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -244,8 +245,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         weeks = max(1, min(int(request.GET.get("weeks", "8")), 52))
     except ValueError:
         weeks = 8
+    board = dashboard_for(found.organisation, weeks)
+    # Teams side by side for one week (the latest unless another is chosen),
+    # or one team's weeks: a long list of teams stays one short table.
+    chosen = board.week_starts[-1]
+    with contextlib.suppress(ValueError):
+        picked = date.fromisoformat(request.GET.get("week", ""))
+        if picked in board.week_starts:
+            chosen = picked
+    at = board.week_starts.index(chosen)
+    team = next((r for r in board.teams if str(r.team_id) == request.GET.get("team")), None)
     return render(
         request,
         "teams/dashboard.html",
-        {"board": dashboard_for(found.organisation, weeks), "weeks": weeks},
+        {
+            "board": board,
+            "weeks": weeks,
+            "chosen": chosen,
+            "team": team,
+            "team_weeks": [(row, row.weeks[at]) for row in board.teams],
+        },
     )
