@@ -70,7 +70,7 @@ class App:
             start_new_session=True,
         )
         assert self.proc.stdout is not None
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # slow only on a crowded machine
         while time.monotonic() < deadline:
             line = self.proc.stdout.readline()
             if match := re.search(r"(http://\S+/login/token/\S+)", line):
