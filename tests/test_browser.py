@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -70,22 +71,30 @@ class App:
             start_new_session=True,
         )
         assert self.proc.stdout is not None
-        deadline = time.monotonic() + 180  # slow only on a crowded machine
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if match := re.search(r"(http://\S+/login/token/\S+)", line):
-                self.login_url = match.group(1)
-                break
-            if not line and self.proc.poll() is not None:
-                raise RuntimeError("backcare serve exited before printing a login link")
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("backcare serve did not become healthy")
+        # Generous: each start collects and compresses the static files afresh,
+        # which takes most of a minute on a busy two-core machine.
+        deadline = time.monotonic() + 180
+        try:
+            while time.monotonic() < deadline:
+                line = self.proc.stdout.readline()
+                if match := re.search(r"(http://\S+/login/token/\S+)", line):
+                    self.login_url = match.group(1)
+                    break
+                if not line and self.proc.poll() is not None:
+                    raise RuntimeError("backcare serve exited before printing a login link")
+            while time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(f"{self.base}/healthz", timeout=1) as r:
+                        if r.status == 200:
+                            return
+                except OSError:
+                    time.sleep(0.1)
+            raise RuntimeError("backcare serve did not become healthy")
+        except BaseException:
+            # No server left running (and loading the machine) after a failed start.
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+            raise
 
     def kill(self) -> None:
         """Crash the server: SIGKILL to the server and its worker process."""
@@ -267,6 +276,257 @@ def test_the_whole_journey_by_keyboard(app: App, page: object) -> None:
     expect(row).to_have_count(1)
     expect(row).to_contain_text("5-minute desk reset")
     expect(row).to_contain_text("Better")
+
+
+# Where the keyboard is: the focused element must show it (the :focus-visible
+# outline), and be on screen.
+FOCUS_SHOWN = """(() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  return e.matches(':focus-visible')
+    && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none');
+})()"""
+
+
+def focus_on(p: Any, target: Any) -> None:
+    """TARGET has the keyboard focus, visibly and on screen."""
+    from playwright.sync_api import expect
+
+    expect(target).to_be_focused()
+    expect(target).to_be_in_viewport()
+    assert p.evaluate(FOCUS_SHOWN), f"no visible focus on {target}"
+
+
+def tab_to(p: Any, target: Any, most: int) -> None:
+    """Press Tab until TARGET has the focus, at most MOST times: it comes that soon."""
+    for _ in range(most):
+        p.keyboard.press("Tab")
+        if target.evaluate("e => e === document.activeElement"):
+            focus_on(p, target)
+            return
+    raise AssertionError(f"{target} not reached in {most} presses of Tab")
+
+
+def skip_to_content(p: Any) -> None:
+    """The first Tab reaches the skip link; Enter puts the focus on the page's content."""
+    from playwright.sync_api import expect
+
+    p.keyboard.press("Tab")
+    focus_on(p, p.get_by_role("link", name="Skip to content"))
+    p.keyboard.press("Enter")
+    expect(p.locator("main")).to_be_focused()
+
+
+def test_the_assessment_and_a_check_in_by_keyboard_only(app: App, page: Any) -> None:
+    """After the sign-in link, only keys: Tab, Shift+Tab, arrows, Space, Enter and typing."""
+    from playwright.sync_api import expect
+
+    from backcare.accounts.models import User
+    from backcare.accounts.services import OWNER_EMAIL
+    from backcare.checkins.models import CheckIn
+    from backcare.plans.models import Assessment, PlanState
+    from tests.helpers import screened
+
+    owner = User.objects.get(email=OWNER_EMAIL)
+    screened(owner)  # the safety questions have their own keyboard journey above
+    p = page
+    expect.set_options(timeout=20_000)  # a busy machine; these wait only as long as needed
+    try:
+        p.goto(app.login_url)
+        expect(p.get_by_role("heading", name="Take a break for your back")).to_be_visible()
+
+        # Home: skip the header; the first stop in the content starts the assessment.
+        skip_to_content(p)
+        tab_to(p, p.get_by_role("link", name="Start the assessment"), 1)
+        p.keyboard.press("Enter")
+
+        # Step 1: radio groups. Enter before answering: every question says what is missing,
+        # and the focus is on the first one.
+        expect(p.get_by_text("Step 1 of 4")).to_be_visible()
+        skip_to_content(p)
+        duration = p.locator("input[name=duration_weeks]")
+        tab_to(p, duration.first, 1)
+        p.keyboard.press("Enter")
+        expect(p.locator("form").get_by_role("alert").first).to_have_text("This field is required.")
+        focus_on(p, duration.first)
+        fieldset = p.locator("fieldset", has=duration.first)
+        expect(fieldset).to_have_attribute("aria-describedby", "id_duration_weeks_error")
+        expect(p.locator("#id_duration_weeks_error")).to_have_text("This field is required.")
+        # Arrow keys choose within a group; Tab goes on to the next group.
+        p.keyboard.press("ArrowDown")
+        focus_on(p, p.get_by_label("One to four weeks"))
+        expect(p.get_by_label("One to four weeks")).to_be_checked()
+        p.keyboard.press("Tab")
+        focus_on(p, p.get_by_label("No", exact=True))
+        p.keyboard.press("ArrowDown")
+        expect(p.get_by_label("Once or twice")).to_be_checked()
+        for name, value in [("pain_now", 3), ("pain_average", 4), ("pain_worst", 6)]:
+            p.keyboard.press("Tab")
+            focus_on(p, p.locator(f"input[name={name}][value='0']"))
+            for _ in range(value):
+                p.keyboard.press("ArrowRight")
+            expect(p.locator(f"input[name={name}][value='{value}']")).to_be_checked()
+        p.keyboard.press("Tab")
+        focus_on(p, p.get_by_label("Only in my back"))
+        p.keyboard.press("Space")
+        expect(p.get_by_label("Only in my back")).to_be_checked()
+        # Shift+Tab goes back to the chosen answer of the group before.
+        p.keyboard.press("Shift+Tab")
+        focus_on(p, p.locator("input[name=pain_worst][value='6']"))
+        p.keyboard.press("Tab")
+        tab_to(p, p.get_by_role("button", name="Save and continue"), 1)
+        p.keyboard.press("Enter")
+
+        # Step 2: checkboxes. Easing and worsening both: the form says so, and the focus
+        # goes to the message. Enter on a checkbox submits, as on any field.
+        expect(p.get_by_text("Step 2 of 4")).to_be_visible()
+        skip_to_content(p)
+        tab_to(p, p.locator("input[name=eases][value=sitting]"), 1)
+        p.keyboard.press("Space")
+        tab_to(p, p.locator("input[name=provokes][value=sitting]"), 4)
+        p.keyboard.press("Space")
+        p.keyboard.press("Enter")
+        conflict = p.locator("form").get_by_role("alert")
+        expect(conflict).to_contain_text("A position cannot both ease and worsen your back")
+        focus_on(p, conflict)
+        tab_to(p, p.locator("input[name=eases][value=sitting]"), 1)
+        p.keyboard.press("Space")
+        tab_to(p, p.locator("input[name=eases][value=walking]"), 2)
+        p.keyboard.press("Space")
+        expect(p.locator("input[name=eases][value=sitting]")).not_to_be_checked()
+        expect(p.locator("input[name=provokes][value=sitting]")).to_be_checked()
+        p.keyboard.press("Enter")
+
+        # Step 3: a number, checkboxes, a radio group and two times, typed. A number out
+        # of range: Enter from the last field, and the focus goes to the wrong answer.
+        expect(p.get_by_text("Step 3 of 4")).to_be_visible()
+        skip_to_content(p)
+        active = p.get_by_label(re.compile("minutes a week are you active"))
+        tab_to(p, active, 1)
+        p.keyboard.type("5000")
+        for kit in ("chair", "mat"):
+            tab_to(p, p.locator(f"input[name=equipment][value={kit}]"), 1)
+            p.keyboard.press("Space")
+        tab_to(p, p.locator("input[name=minutes_free_per_day][value='5']"), 6)
+        p.keyboard.press("ArrowRight")
+        expect(p.locator("input[name=minutes_free_per_day][value='10']")).to_be_checked()
+        # A time field takes hours, minutes and (on a 12-hour clock) AM or PM, which
+        # a 24-hour clock ignores; 17 is after noon on either. Then its picker button.
+        tab_to(p, p.get_by_label("Work starts at"), 1)
+        p.keyboard.type("0900A")
+        expect(p.get_by_label("Work starts at")).to_have_value("09:00")
+        tab_to(p, p.get_by_label("Work ends at"), 4)
+        p.keyboard.type("1700")
+        expect(p.get_by_label("Work ends at")).to_have_value("17:00")
+        p.keyboard.press("Enter")
+        expect(p.locator("#id_active_minutes_week_error")).to_have_text(
+            "Ensure this value is less than or equal to 3000."
+        )
+        focus_on(p, active)
+        expect(active).to_have_attribute("aria-invalid", "true")
+        expect(active).to_have_attribute("aria-describedby", "id_active_minutes_week_error")
+        # What was typed is still there; only the wrong answer needs typing again.
+        expect(p.get_by_label("Work ends at")).to_have_value("17:00")
+        expect(p.locator("input[name=equipment][value=mat]")).to_be_checked()
+        p.keyboard.press("Control+A")
+        p.keyboard.type("20")
+        p.keyboard.press("Enter")
+
+        # Step 4, and the plan.
+        expect(p.get_by_text("Step 4 of 4")).to_be_visible()
+        skip_to_content(p)
+        tab_to(p, p.get_by_label("Less pain"), 1)
+        p.keyboard.press("Space")
+        tab_to(p, p.get_by_label("Move more"), 1)
+        p.keyboard.press("Space")
+        for name, value in [("confidence", 4), ("worry", 6)]:
+            tab_to(p, p.locator(f"input[name={name}][value='0']"), 5)
+            for _ in range(value):
+                p.keyboard.press("ArrowRight")
+        p.keyboard.press("Enter")
+        expect(p.get_by_role("heading", name="Your plan this week")).to_be_visible()
+
+        done = Assessment.objects.get(user=owner)
+        assert done.completed_at is not None
+        assert done.answers == {
+            "duration_weeks": 2.0,
+            "past_episodes": "few",
+            "pain_now": 3,
+            "pain_average": 4,
+            "pain_worst": 6,
+            "leg_symptoms": "none",
+            "eases": ["walking"],
+            "provokes": ["sitting"],
+            "active_minutes_week": 20,
+            "equipment": ["chair", "mat"],
+            "minutes_free_per_day": 10,
+            "work_start": "09:00",
+            "work_end": "17:00",
+            "conditions": [],
+            "goals": ["less-pain", "move-more"],
+            "confidence": 4,
+            "worry": 6,
+        }
+        assert PlanState.objects.filter(user=owner).exists()
+
+        # The check-in, from the main menu: the pain field takes the focus by itself.
+        checkin_link = p.get_by_role("navigation", name="Main").get_by_role("link", name="Check-in")
+        tab_to(p, checkin_link, 9)
+        p.keyboard.press("Enter")
+        expect(p.get_by_role("heading", name="Today's check-in")).to_be_visible()
+        focus_on(p, p.get_by_label(re.compile("^Pain now")))
+        p.keyboard.type("5")
+        tab_to(p, p.get_by_label("Worst pain today"), 1)
+        p.keyboard.type("7")
+        tab_to(p, p.get_by_label("No leg symptoms"), 1)  # chosen already
+        p.keyboard.press("ArrowDown")
+        expect(p.get_by_label("Buttock or hip")).to_be_checked()
+        tab_to(p, p.get_by_label("Hours of sleep last night"), 1)
+        p.keyboard.type("7.5")
+        tab_to(p, p.get_by_label("Very poor"), 1)
+        for _ in range(3):
+            p.keyboard.press("ArrowDown")
+        expect(p.get_by_label("Good", exact=True)).to_be_checked()
+        stress = p.get_by_label("Stress today (0-10)")
+        tab_to(p, stress, 1)
+        p.keyboard.type("11")
+        tab_to(p, p.get_by_label(re.compile("^Active minutes today")), 1)
+        p.keyboard.type("30")
+        tab_to(p, p.get_by_label("Note (optional)"), 1)
+        p.keyboard.type("Walked to work")
+        tab_to(p, p.get_by_label(re.compile("^New since yesterday")), 1)  # left unticked
+        tab_to(p, p.get_by_role("button", name="Save check-in"), 1)
+        p.keyboard.press("Space")
+        # Stress 11 is refused: the focus is on it, and it names its message.
+        error = "Ensure this value is less than or equal to 10."
+        expect(p.locator("#id_stress_error")).to_have_text(error)
+        focus_on(p, stress)
+        expect(stress).to_have_attribute("aria-invalid", "true")
+        expect(stress).to_have_attribute("aria-describedby", "id_stress_error")
+        assert not CheckIn.objects.exists()
+        p.keyboard.press("Control+A")
+        p.keyboard.type("3")
+        p.keyboard.press("Enter")
+        expect(p.get_by_role("status").filter(has_text="Check-in saved for")).to_be_visible()
+
+        saved = CheckIn.objects.get(user=owner)
+        assert (saved.pain_now, saved.pain_worst, saved.leg) == (5, 7, "buttock")
+        assert (saved.sleep_hours, saved.sleep_quality, saved.stress) == (Decimal("7.5"), 4, 3)
+        assert (saved.active_minutes, saved.note, saved.new_symptoms) == (
+            30,
+            "Walked to work",
+            False,
+        )
+        # Back on the check-in, by keyboard: today is marked filled in, the answers are there.
+        tab_to(p, checkin_link, 9)
+        p.keyboard.press("Enter")
+        expect(p.get_by_text("Already filled in: saving again changes it.")).to_be_visible()
+        expect(p.get_by_role("link", name=re.compile("filled in")).first).to_have_attribute(
+            "aria-current", "page"
+        )
+        expect(p.get_by_label(re.compile("^Pain now"))).to_have_value("5")
+        expect(p.get_by_label("Stress today (0-10)")).to_have_value("3")
+    finally:
+        expect.set_options(timeout=5_000)
 
 
 def test_saddle_numbness_means_no_routine_can_start(app: App, page: object) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -90,6 +91,15 @@ def test_bad_answers_are_refused_with_the_field_named(dora: User) -> None:
     high = client.post("/checkin/", {**FORM, "stress": "11"})
     assert high.status_code == 400 and "less than or equal to 10" in high.content.decode()
     assert not CheckIn.objects.exists()
+    # The wrong answer takes the focus (not the first field), and names its message.
+    page = high.content.decode()
+    assert page.count(" autofocus") == 1
+    assert re.search(
+        r'<input type="number" name="stress"[^>]* autofocus[^>]*'
+        r'aria-describedby="id_stress_error"',
+        page,
+    )
+    assert '<span class="error" role="alert" id="id_stress_error">' in page
 
 
 def test_only_the_last_seven_days_can_be_filled_in(dora: User) -> None:

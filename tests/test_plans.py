@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -103,6 +104,28 @@ def test_back_goes_to_the_previous_step(alice_client: Client) -> None:
     alice_client.post("/assessment/1/", STEP_1)
     r = alice_client.post("/assessment/2/", {"back": "1"})
     assert r["Location"] == "/assessment/1/"
+    # A link, not a submit button: the first submit button is the one Enter in a field
+    # presses, and Enter must save and go on, not go back and lose the answers.
+    page = alice_client.get("/assessment/2/").content.decode()
+    assert '<a href="/assessment/1/" class="button">' in page
+    assert 'name="back"' not in page
+    assert page.index('<button type="submit" class="button primary">') < page.index('"later"')
+
+
+def test_the_first_answer_to_fix_takes_the_focus(alice_client: Client) -> None:
+    alice_client.post("/assessment/1/", STEP_1)
+    alice_client.post("/assessment/2/", STEP_2)
+    r = alice_client.post("/assessment/3/", {**STEP_3, "active_minutes_week": "5000"})
+    page = r.content.decode()
+    assert page.count(" autofocus") == 1
+    assert re.search(r'<input type="number" name="active_minutes_week"[^>]* autofocus', page)
+    assert 'id="id_active_minutes_week_error"' in page
+    # The action has no fragment: the skip link's "#main" would stop autofocus.
+    assert '<form method="post" action="/assessment/3/"' in page
+    # A problem with the answers together: the message takes the focus.
+    page = alice_client.post("/assessment/3/", {**STEP_3, "work_end": "08:00"}).content.decode()
+    assert re.search(r'<div class="alert error" role="alert" tabindex="-1" autofocus>', page)
+    assert page.count(" autofocus") == 1
 
 
 def test_finishing_makes_this_weeks_plan(

@@ -13,6 +13,7 @@ from backcare.accounts.models import current_user
 from backcare.checkins.forms import CheckInForm
 from backcare.checkins.models import CheckIn
 from backcare.checkins.services import CheckInError, as_input, editable_days, save_checkin
+from backcare.front.forms import focus_first_error
 from backcare.safety.services import safety_status
 
 
@@ -46,6 +47,7 @@ def checkin(request: HttpRequest, day: str | None = None) -> HttpResponse:
                 if saved.new_symptoms and safety_status(user).kind == "symptoms":
                     return redirect("safety-screen")
                 return redirect("progress")
+        focus_first_error(form)
         status = 400
     else:
         initial = asdict(as_input(existing)) if existing else {}

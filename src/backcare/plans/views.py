@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from backcare.accounts.models import User, current_user
+from backcare.front.forms import focus_first_error
 from backcare.library.models import Lesson, Routine
 from backcare.plans.forms import STEPS, to_json
 from backcare.plans.labels import PHASES, why_text
@@ -44,6 +45,7 @@ def assessment(request: HttpRequest, step: int = 0) -> HttpResponse:
                 return redirect("plan")
             draft.save()
             return redirect("assessment-step", step=step + 1)
+        focus_first_error(form)
     else:
         form = form_class(initial=draft.answers)
     return render(

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backcare.accounts.models import User
-from backcare.core.calendar import CalendarError, busy_intervals, parse_calendar
+from backcare.core.calendar import CalendarError, busy_intervals, parse_calendar, unescape
 from backcare.core.schedule import DaySchedule, Interval, Settings, schedule_day
 from backcare.reminders.models import ScheduleSettings
 
@@ -137,9 +137,11 @@ def import_calendar(s: ScheduleSettings, data: bytes, source_url: str = "") -> i
     today = timezone.localdate()
     start, _ = day_bounds(today, s.tz)
     found = busy_intervals(calendar, start, start + timedelta(days=14), s.tz)
+    name = unescape(str(calendar.get("X-WR-CALNAME", "")))
+    name_length = ScheduleSettings._meta.get_field("calendar_name").max_length
     with transaction.atomic():
-        s.calendar_ics = data.decode("utf-8")
-        s.calendar_name = str(calendar.get("X-WR-CALNAME", "")) or "calendar"
+        s.calendar_ics = data.decode("utf-8-sig")
+        s.calendar_name = name[:name_length] or "calendar"
         s.calendar_refreshed_at = timezone.now()
         s.calendar_error = ""
         if source_url:
