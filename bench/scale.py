@@ -45,6 +45,7 @@ def main() -> int:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--reuse", help="a data folder an earlier run made (it prints it)")
+    parser.add_argument("--no-sync", action="store_true", help="skip the (slow) reminder sync")
     args = parser.parse_args()
     data = args.reuse or tempfile.mkdtemp()
     print(f"data folder: {data}", flush=True)
@@ -101,13 +102,17 @@ def main() -> int:
         dashboard_page_ms = timed(lambda: page(admin, "/org/dashboard/"))
         progress_page_ms = timed(lambda: page(reader, "/progress/"))
     teams = org.teams.count()
-    users = [m.user for m in Membership.objects.filter(organisation=org).select_related("user")]
-    ScheduleSettings.objects.update(sync_due_at=None)
-    start = time.perf_counter()
-    now = timezone.now()
-    for user in users:
-        sync_reminders(user, now)
-    sync_s = time.perf_counter() - start
+    load = os.getloadavg()[0]
+    sync = "skipped"
+    if not args.no_sync:
+        users = [m.user for m in Membership.objects.filter(organisation=org).select_related("user")]
+        ScheduleSettings.objects.update(sync_due_at=None)
+        start = time.perf_counter()
+        now = timezone.now()
+        for user in users:
+            sync_reminders(user, now)
+        sync_s = time.perf_counter() - start
+        sync = f"{sync_s:.1f} s"
     vendor = "PostgreSQL" if args.database_url else "SQLite"
     rows = [
         ("demo data made", made, ""),
@@ -115,7 +120,7 @@ def main() -> int:
         (f"employer dashboard page ({teams} teams)", f"{dashboard_page_ms:.0f} ms", "< 200 ms"),
         ("one person's progress data, 4 weeks", f"{progress_ms:.0f} ms", "< 100 ms"),
         ("one person's progress page", f"{progress_page_ms:.0f} ms", "< 100 ms"),
-        (f"every person's reminders brought in line ({len(users)} people)", f"{sync_s:.1f} s", ""),
+        ("every person's reminders brought in line", sync, ""),
     ]
     for what, value, target in rows:
         print(f"{what:60} {value:>10}  {target}")
@@ -125,7 +130,8 @@ def main() -> int:
         lines = [
             f"## Scale: {args.users:,} people x {args.days} days on {vendor} (bench/scale.py)",
             "",
-            f"Machine: {machine()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+            f"Machine: {machine()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
+            f"load average {load:.1f} while timing (2 cores; above 2, other work shared them).",
             "",
             "| measure | result | target |",
             "|---|---|---|",
