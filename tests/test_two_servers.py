@@ -60,25 +60,27 @@ def servers(cli_env: dict[str, str], tmp_path: Path) -> Iterator[list[str]]:
             )
         )
         bases.append(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 180  # slow only on a crowded machine
-    for base in bases:
-        while True:
+    try:
+        deadline = time.monotonic() + 180  # slow only on a crowded machine
+        for base in bases:
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/healthz", timeout=1) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+        yield bases
+    finally:  # also when a server never got ready: none is left running
+        for proc in procs:
+            proc.send_signal(signal.SIGINT)
+        for proc in procs:
             try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-    yield bases
-    for proc in procs:
-        proc.send_signal(signal.SIGINT)
-    for proc in procs:
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 class Browser:
