@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from run import free_port, pss_mb, rss_mb, wait_healthy
+from run import free_port, pss_mb, record, rss_mb, wait_healthy
 
 HERE = Path(__file__).resolve().parent
 BACKCARE = [sys.executable, "-m", "backcare"]
@@ -287,10 +287,7 @@ def write(rows: list[Row], seconds: int) -> None:
         ),
         "",
     ]
-    results = HERE / "RESULTS.md"
-    text = results.read_text()
-    head, _, rest = text.partition("\n## ")
-    results.write_text(head + "\n" + "\n".join(lines) + "\n## " + rest)
+    record(lines)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,17 @@ def wait_healthy(port: int, timeout_s: float = 60) -> float:
     raise RuntimeError(f"no healthy /healthz on port {port}")
 
 
+def record(lines: list[str]) -> None:
+    """Put a section (LINES, starting with its "## " heading) first in bench/RESULTS.md.
+
+    Newest first: it goes after the file's opening part (title and summary), before
+    the first section already there.
+    """
+    results = HERE / "RESULTS.md"
+    head, _, rest = results.read_text().partition("\n## ")
+    results.write_text(head + "\n" + "\n".join(lines) + "\n## " + rest)
+
+
 def tree_pids(pid: int) -> list[int]:
     """PID and all its descendants."""
     found, pids = [], [pid]
@@ -355,12 +366,7 @@ def main() -> int:
     ]
     print("\n".join(lines))
     if args.write:
-        results = HERE / "RESULTS.md"
-        header = "# Benchmark results\n\nWritten by `python bench/run.py --write`; newest first.\n"
-        old = results.read_text().split("\n", 3)[-1] if results.exists() else ""
-        results.write_text(
-            f"{header}\n## Foundation run\n\n" + "\n".join(lines) + "\n\n" + old.lstrip()
-        )
+        record(["## Foundation run", "", *lines, ""])
     shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 

@@ -22,9 +22,6 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
 
 
 def timed(fn: object, runs: int = 5) -> float:
@@ -126,6 +123,7 @@ def main() -> int:
         print(f"{what:60} {value:>10}  {target}")
     if args.write:
         from load import machine
+        from run import record
 
         lines = [
             f"## Scale: {args.users:,} people x {args.days} days on {vendor} (bench/scale.py)",
@@ -138,9 +136,7 @@ def main() -> int:
             *(f"| {w} | {v} | {t} |" for w, v, t in rows),
             "",
         ]
-        results = HERE / "RESULTS.md"
-        head, _, rest = results.read_text().partition("\n## ")
-        results.write_text(head + "\n" + "\n".join(lines) + "\n## " + rest)
+        record(lines)
     return 0
 
 

@@ -20,12 +20,10 @@ import sys
 import tempfile
 import urllib.request
 from datetime import UTC, datetime
-from pathlib import Path
 
 from load import machine
-from run import free_port, wait_healthy
+from run import free_port, record, wait_healthy
 
-HERE = Path(__file__).resolve().parent
 BACKCARE = [sys.executable, "-m", "backcare"]
 PAGES = [
     "/",
@@ -103,9 +101,7 @@ def main() -> int:
             *(f"| {p} | {c} | {s / 1024:.1f} | {r / 1024:.1f} |" for p, s, r, c in rows),
             "",
         ]
-        results = HERE / "RESULTS.md"
-        head, _, rest = results.read_text().partition("\n## ")
-        results.write_text(head + "\n" + "\n".join(lines) + "\n## " + rest)
+        record(lines)
     return 0
 
 

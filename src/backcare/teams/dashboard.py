@@ -42,13 +42,9 @@ class Board:
     min_group: int = MIN_GROUP
 
 
-def monday(day: date) -> date:
-    return week_of(day)
-
-
 def dashboard_for(org: Organisation, weeks: int = 8, today: date | None = None) -> Board:
     today = today or timezone.localdate()
-    starts = [monday(today) - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    starts = [week_of(today) - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     members = dict(Membership.objects.filter(organisation=org).values_list("user_id", "team_id"))
     teams = list(Team.objects.filter(organisation=org))
     key = {t.pk: str(t.pk) for t in teams}
