@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -62,6 +64,25 @@ def make_session(user: User, routine: Routine, **overrides: Any) -> PracticeSess
     }
     fields.update(overrides)
     return PracticeSession.objects.create(user=user, routine=routine, **fields)
+
+
+# Each `backcare serve` start migrates and collects the static files: on a crowded
+# two-core machine that takes minutes.
+SERVER_START_S = 180.0
+
+
+def wait_healthy(base: str, timeout_s: float = SERVER_START_S) -> bool:
+    """Poll BASE/healthz until it answers 200; False if it has not within TIMEOUT_S."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return False
 
 
 def database_url() -> str:

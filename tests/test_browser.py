@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -70,10 +69,10 @@ class App:
             text=True,
             start_new_session=True,
         )
+        from tests.helpers import SERVER_START_S, wait_healthy
+
         assert self.proc.stdout is not None
-        # Generous: each start collects and compresses the static files afresh,
-        # which takes most of a minute on a busy two-core machine.
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + SERVER_START_S
         try:
             while time.monotonic() < deadline:
                 line = self.proc.stdout.readline()
@@ -82,13 +81,8 @@ class App:
                     break
                 if not line and self.proc.poll() is not None:
                     raise RuntimeError("backcare serve exited before printing a login link")
-            while time.monotonic() < deadline:
-                try:
-                    with urllib.request.urlopen(f"{self.base}/healthz", timeout=1) as r:
-                        if r.status == 200:
-                            return
-                except OSError:
-                    time.sleep(0.1)
+            if wait_healthy(self.base, deadline - time.monotonic()):
+                return
             raise RuntimeError("backcare serve did not become healthy")
         except BaseException:
             # No server left running (and loading the machine) after a failed start.

@@ -13,7 +13,7 @@ import pytest
 from backcare.accounts.services import local_owner
 from backcare.practice.models import PracticeSession
 from backcare.safety.models import SafetyScreen
-from tests.helpers import CLEAR_SCREEN_STDIN, SADDLE_NUMBNESS_STDIN, screened
+from tests.helpers import CLEAR_SCREEN_STDIN, SADDLE_NUMBNESS_STDIN, screened, wait_healthy
 
 BACKCARE = [sys.executable, "-m", "backcare"]
 
@@ -154,7 +154,6 @@ def test_an_unwritable_location_is_a_clear_startup_error(
 
 
 def test_ctrl_c_stops_the_server_cleanly(cli_env: dict[str, str]) -> None:
-    import urllib.request
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -166,17 +165,9 @@ def test_ctrl_c_stops_the_server_cleanly(cli_env: dict[str, str]) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    deadline = time.monotonic() + 180  # slow only on a crowded machine
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                assert r.status == 200
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"the server did not start: {proc.communicate()[0]}")
-            time.sleep(0.2)
+    if not wait_healthy(f"http://127.0.0.1:{port}"):
+        proc.kill()
+        pytest.fail(f"the server did not start: {proc.communicate()[0]}")
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, out

@@ -35,11 +35,11 @@ from backcare.accounts.models import ApiToken
 from backcare.checkins.models import CheckIn
 from backcare.practice.models import PracticeSession
 from backcare.reminders import delivery
-from backcare.reminders.models import PushSubscription, Reminder
+from backcare.reminders.models import Reminder
 from backcare.reminders.push import vapid_key
-from tests.helpers import database_url, make_user, screened
-from tests.pushservice import BrowserKeys, Hold, PushService, Received, b64url
-from tests.test_worker import due_now, start_worker, stop, wait_until
+from tests.helpers import database_url, make_user, screened, wait_healthy
+from tests.pushservice import BrowserKeys, Hold, PushService, Received
+from tests.test_worker import due_now, start_worker, stop, subscribe, wait_until
 
 State = Reminder.State
 
@@ -71,14 +71,8 @@ class Server:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 180  # slow only on a crowded machine
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
+        if wait_healthy(self.base):
+            return
         self.stop()  # never leave a half-started server behind
         raise RuntimeError("the server did not start")
 
@@ -318,14 +312,7 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
         for n in range(30):
             person = make_user(f"w{n}")
             screened(person)
-            keys = BrowserKeys()
-            PushSubscription.objects.create(
-                user=person,
-                endpoint=f"{push.base}/push/{person.pk}",
-                p256dh=keys.p256dh,
-                auth=b64url(keys.auth),
-            )
-            browsers[f"/push/{person.pk}"] = keys
+            browsers[f"/push/{person.pk}"] = subscribe(person, push)
             reminders.append(due_now(person, length_min=15))
         vapid_key()
         # The 11th push is held on its way, and never arrives: the kill lands while

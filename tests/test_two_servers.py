@@ -23,7 +23,7 @@ import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from backcare.teams import services
-from tests.helpers import make_user, screened
+from tests.helpers import SERVER_START_S, make_user, screened, wait_healthy
 
 
 def free_port() -> int:
@@ -61,17 +61,10 @@ def servers(cli_env: dict[str, str], tmp_path: Path) -> Iterator[list[str]]:
         )
         bases.append(f"http://127.0.0.1:{port}")
     try:
-        deadline = time.monotonic() + 180  # slow only on a crowded machine
+        deadline = time.monotonic() + SERVER_START_S
         for base in bases:
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/healthz", timeout=1) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
+            if not wait_healthy(base, deadline - time.monotonic()):
+                raise RuntimeError(f"{base} did not start")
         yield bases
     finally:  # also when a server never got ready: none is left running
         for proc in procs:

@@ -41,6 +41,18 @@ def due_now(user: User, minutes_ago: float = 0, length_min: int = 5) -> Reminder
     )
 
 
+def subscribe(person: User, push: PushService) -> BrowserKeys:
+    """A browser of PERSON subscribed at the stand-in push service, at /push/<id>."""
+    keys = BrowserKeys()
+    PushSubscription.objects.create(
+        user=person,
+        endpoint=f"{push.base}/push/{person.pk}",
+        p256dh=keys.p256dh,
+        auth=b64url(keys.auth),
+    )
+    return keys
+
+
 @pytest.fixture
 def push(cli_env: dict[str, str]) -> Iterator[PushService]:
     with PushService() as service:
@@ -84,13 +96,7 @@ def test_two_workers_send_each_reminder_exactly_once(
     reminders = []
     for person in people:
         screened(person)
-        keys = BrowserKeys()
-        PushSubscription.objects.create(
-            user=person,
-            endpoint=f"{push.base}/push/{person.pk}",
-            p256dh=keys.p256dh,
-            auth=b64url(keys.auth),
-        )
+        subscribe(person, push)
         reminders.append(due_now(person))
     # Fell due while no worker ran, and the break is over: missed, never sent.
     late = due_now(people[0], minutes_ago=30)
