@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,14 @@ from backcare.accounts.models import ApiToken, User
 from backcare.library.loader import load_builtin_content
 from backcare.library.models import Routine
 from tests.helpers import database_url, make_user, signed_in
+
+# A shell that starts the suite in the background (`bash .ci/run &`, a CI
+# runner's job) hands it Ctrl-C ignored, and every process the tests start
+# would inherit that: the tests that press Ctrl-C on `backcare break` or
+# `backcare serve` would wait on a program that cannot hear it. A terminal
+# gives programs the default; so do the tests.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
