@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+import os
 import shutil
 import signal
 import socket
@@ -9,10 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from backcare.accounts.services import local_owner
+from backcare.library.models import Routine
+from backcare.library.services import compiled
 from backcare.practice.models import PracticeSession
 from backcare.safety.models import SafetyScreen
+from backcare.terminal.player import Run, play
 from tests.helpers import CLEAR_SCREEN_STDIN, SADDLE_NUMBNESS_STDIN, screened, wait_healthy
 
 BACKCARE = [sys.executable, "-m", "backcare"]
@@ -92,8 +98,35 @@ def interrupted_break(env: dict[str, str], answer: str) -> tuple[int, str]:
     )
     time.sleep(4)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(answer, timeout=30)
+    try:
+        out, err = proc.communicate(answer, timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()  # not left running into the next test
+        out, err = proc.communicate()
+        pytest.fail(f"Ctrl-C did not stop the routine: {out}{err}")
     return proc.returncode, out + err
+
+
+def test_ctrl_c_stops_the_player_between_ticks(routines: list[Routine]) -> None:
+    """Ctrl-C is taken at a safe point between ticks, never inside rich's live display."""
+    spec = compiled(Routine.objects.get(slug="desk-reset"), "en")
+    ticks: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        ticks.append(seconds)
+        if len(ticks) == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    def clock() -> float:  # a second a tick: the routine would end, not hang, if unheard
+        return float(len(ticks))
+
+    before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt) as stopped:
+        play(spec, Run(), Console(file=io.StringIO()), clock=clock, sleep=sleep)
+    # Raised by the player after the display closed, not where the signal landed.
+    assert stopped.traceback[-1].name == "play"
+    assert len(ticks) == 3  # stopped at the next check, not after the routine
+    assert signal.getsignal(signal.SIGINT) is before
 
 
 def test_ctrl_c_offers_to_save_a_partial_session(cli_env: dict[str, str]) -> None:

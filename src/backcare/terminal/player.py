@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -59,6 +62,28 @@ def step_status(step: Step, elapsed_s: float) -> str:
     return status
 
 
+@contextmanager
+def ctrl_c_deferred() -> Iterator[threading.Event]:
+    """While inside, Ctrl-C sets the event instead of raising wherever the code is.
+
+    A KeyboardInterrupt can otherwise land anywhere, inside rich's Live and the
+    lock it shares with its refresh thread included; the player checks the event
+    between ticks and stops at a safe point instead, with the display closed.
+    Outside the main thread, or with Ctrl-C ignored by whoever started us,
+    nothing changes.
+    """
+    pressed = threading.Event()
+    main = threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield pressed
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: pressed.set())
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def play(
     spec: RoutineSpec,
     run: Run,
@@ -76,12 +101,12 @@ def play(
     done_before = 0.0
     from rich.live import Live
 
-    with Live(console=console, refresh_per_second=10, transient=False) as live:
+    with ctrl_c_deferred() as pressed, Live(console=console, refresh_per_second=10) as live:
         for number, step in enumerate(spec.steps, start=1):
             step_bar_task = step_bar.add_task("", total=step.total_s)
             start = clock()
             elapsed = 0.0
-            while elapsed < step.total_s:
+            while elapsed < step.total_s and not pressed.is_set():
                 elapsed = (clock() - start) * speed
                 step_bar.update(
                     step_bar_task, completed=elapsed, description=step_status(step, elapsed)
@@ -104,9 +129,13 @@ def play(
                 )
                 run.active_s = done_before + min(elapsed, step.total_s)
                 sleep(TICK_S)
+            if pressed.is_set():
+                break
             step_bar.remove_task(step_bar_task)
             done_before += step.total_s
             run.steps_completed = number
+    if pressed.is_set():
+        raise KeyboardInterrupt
 
 
 def ask_screen(console: Console) -> ScreenInput | None:
