@@ -317,6 +317,30 @@ def test_the_dashboard_page_lists_teams_for_a_week_and_one_team_by_weeks(
     assert "figures are hidden" in html and 'data-group="Beta"' not in html
 
 
+def test_many_teams_are_listed_a_page_at_a_time(org: dict[str, Any]) -> None:
+    from backcare.teams.views import TEAMS_PER_PAGE
+
+    for n in range(TEAMS_PER_PAGE):  # with Alpha and Beta, two more than a page holds
+        services.create_team(org["admin"], f"Team {n:03}")
+    admin = signed_in(org["admin"])
+    monday = activity.week_of(timezone.now())
+    first = admin.get(f"/org/dashboard/?weeks=2&week={monday:%Y-%m-%d}").content.decode()
+    assert first.count('<tr data-group="') == TEAMS_PER_PAGE
+    assert 'data-group="Alpha"' in first and 'data-group="Team 047"' in first
+    assert f"Teams 1\N{EN DASH}{TEAMS_PER_PAGE} of {TEAMS_PER_PAGE + 2}" in first
+    assert "Previous teams" not in first
+    next_link = f'week={monday:%Y-%m-%d}&amp;page=2#teams" rel="next"'
+    assert next_link in first
+    second = admin.get(f"/org/dashboard/?weeks=2&week={monday:%Y-%m-%d}&page=2").content.decode()
+    assert second.count('<tr data-group="') == 2
+    assert 'data-group="Team 048"' in second and 'data-group="Team 049"' in second
+    assert "Next teams" not in second and 'page=1#teams" rel="prev"' in second
+    # Choosing another week keeps the page; a page past the end shows the last.
+    assert f'week={monday:%Y-%m-%d}&amp;page=2#teams" aria-current="true"' in second
+    beyond = admin.get("/org/dashboard/?weeks=2&page=99").content.decode()
+    assert 'data-group="Team 049"' in beyond
+
+
 def test_the_dashboard_is_for_organisation_admins_only(org: dict[str, Any]) -> None:
     populate(org, 3, 3)
     page = signed_in(org["admin"]).get("/org/dashboard/")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from backcare.library.models import Routine
 from backcare.teams import services
 from backcare.teams.models import Invite, Membership, Role, Team, TeamBreak
 
+TEAMS_PER_PAGE = 50
 WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 
 
@@ -255,6 +257,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             chosen = picked
     at = board.week_starts.index(chosen)
     team = next((r for r in board.teams if str(r.team_id) == request.GET.get("team")), None)
+    # A page of teams at a time: an organisation of 800 teams is 17 short pages.
+    page = Paginator(board.teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "teams/dashboard.html",
@@ -263,6 +267,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "weeks": weeks,
             "chosen": chosen,
             "team": team,
-            "team_weeks": [(row, row.weeks[at]) for row in board.teams],
+            "page": page,
+            "team_weeks": [(row, row.weeks[at]) for row in page],
         },
     )
