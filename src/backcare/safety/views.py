@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from backcare.accounts.models import current_user
 from backcare.core.triage import Tier
+from backcare.front.forms import focus_first_error
 from backcare.safety.forms import ScreenForm
 from backcare.safety.labels import TIER_HEADINGS, reason_message
 from backcare.safety.models import latest_screen
@@ -28,6 +29,7 @@ def screen(request: HttpRequest) -> HttpResponse:
         if result.tier == Tier.NONE:
             return redirect(_safe_next(request))
         return redirect(f"/safety/result/?next={_safe_next(request)}")
+    focus_first_error(form)
     return render(
         request,
         "safety/screen.html",

@@ -344,3 +344,6 @@ document.addEventListener("keydown", (event) => {
 document.addEventListener("backcare:start", () => start());
 
 show("intro");
+// Every handler is in place: a key pressed before this (the page showed the
+// focused Start button first) did nothing. Tests wait for this mark.
+root.dataset.ready = "true";
