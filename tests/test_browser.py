@@ -198,14 +198,22 @@ def test_the_whole_journey_by_keyboard(app: App, page: object) -> None:
     p.keyboard.press("Tab")
     expect(p.get_by_label("Your age")).to_be_focused()
     p.keyboard.type("40")
+    # Enter before the last two answers: the page comes back with the focus on the
+    # first question still open, and that group says what is missing.
+    p.keyboard.press("Enter")
+    duration = p.get_by_role("radiogroup", name="How long has this episode of back pain lasted?")
+    expect(duration.get_by_role("radio").first).to_be_focused()
+    expect(duration).to_have_accessible_description("This field is required.")
+    expect(p.get_by_label("Your age")).to_have_value("40")
     p.get_by_label("One to four weeks").focus()
     p.keyboard.press("Space")
     p.get_by_label("No, I have had it before").focus()
     p.keyboard.press("Space")
     p.keyboard.press("Enter")
 
-    # The player: Start is focused; Space starts.
+    # The player: Start is focused; Space starts (once its keys are wired up).
     expect(p.get_by_role("button", name="Start")).to_be_focused()
+    expect(p.locator("#player[data-ready]")).to_be_attached()
     p.keyboard.press("Space")
     expect(p.locator("[data-step-title]")).to_have_text("Grounding with slow breathing")
     expect(p.locator("[data-step-number]")).to_have_text("Step 1 of 8")
