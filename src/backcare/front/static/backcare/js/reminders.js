@@ -275,6 +275,10 @@ async function subscribePush() {
 
 async function start() {
   if (!box) return;
+  // The next break shows at once; the service worker, which only the notifications
+  // need, gets ready beside it (on a busy machine that can take seconds). A break
+  // that rings before it is ready rings as a plain notification.
+  const first = refresh();
   if ("serviceWorker" in navigator) {
     try {
       registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
@@ -290,7 +294,7 @@ async function start() {
       registration = null; // plain http on another host: not a secure context
     }
   }
-  await refresh();
+  await first;
   setInterval(render, 1000);
   setInterval(refresh, REFRESH_MS);
   document.addEventListener("visibilitychange", () => {
