@@ -163,23 +163,33 @@ def test_the_worker_of_a_local_server_stops_when_the_server_is_killed(
             if "sign in" in line:
                 break
 
-        def children(name: bytes = b"") -> list[int]:
+        def children(name: str = "") -> list[int]:
             found = []
             for pid in os.listdir("/proc"):
                 if pid.isdigit():
                     try:
                         with open(f"/proc/{pid}/stat") as f:
                             ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                        with open(f"/proc/{pid}/cmdline", "rb") as f:
-                            cmd = f.read().split(b"\0")
+                        with open(f"/proc/{pid}/comm") as f:
+                            comm = f.read().strip()
                     except (OSError, IndexError, ValueError):
                         continue
-                    if ppid == server.pid and (name in cmd or not name):
+                    if ppid == server.pid and (comm == name or not name):
                         found.append(int(pid))
             return found
 
-        wait_until(lambda: len(children(b"worker")) == 1, timeout=30)
-        worker = children(b"worker")[0]
+        # The worker is forked from the server and named so in ps.
+        wait_until(lambda: len(children("backcare-worker")) == 1, timeout=30)
+        worker = children("backcare-worker")[0]
+        # It works: its beat enqueued the reminder tick and it ran the task.
+        from django_tasks_db.models import DBTaskResult
+
+        wait_until(
+            lambda: DBTaskResult.objects.filter(
+                task_path__endswith="reminder_tick", status="SUCCESSFUL"
+            ).exists(),
+            timeout=30,
+        )
         others = [pid for pid in children() if pid != worker]
     finally:
         server.kill()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import ipaddress
+import multiprocessing
 import os
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import sys
 import threading
 import time
 import webbrowser
+from collections.abc import Callable
 
 from backcare.cli import fail, prepare_database
 
@@ -88,14 +90,59 @@ def open_when_ready(host: str, port: int, url: str, timeout_s: float = 15) -> No
     threading.Thread(target=wait_and_open, daemon=True).start()
 
 
-def start_worker() -> subprocess.Popen[bytes]:
-    """The background worker beside a local server, so reminders work with one command."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "backcare", "worker"],
-        stdout=subprocess.DEVNULL,
-        # The worker stops by itself if this server dies without stopping it.
-        env={**os.environ, "BACKCARE_WORKER_PARENT": str(os.getpid())},
+# Seconds an HTTP process gets to finish its requests after Ctrl-C.
+WORKER_STOP_S = 10
+
+
+def _worker_main(parent: int) -> None:
+    """The forked worker's body (see ``start_worker``)."""
+    from backcare.reminders.worker import run
+
+    # A name of its own in ps and top; what it prints is not the server's to show.
+    with contextlib.suppress(OSError), open("/proc/self/comm", "w") as comm:
+        comm.write("backcare-worker")
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115  # for the life of the process
+    os.environ["BACKCARE_WORKER_PARENT"] = str(parent)
+    run()
+
+
+def start_worker() -> Callable[[], None]:
+    """Start the background worker beside a local server; returns what stops it.
+
+    Where the system can fork, the worker is forked from this process, which has
+    Django and the app loaded already, so it shares those pages with the server
+    instead of loading a copy of its own (about 30 MB less memory in all, see
+    bench/RESULTS.md); elsewhere it is a `backcare worker` process. Either way
+    it stops by itself if the server dies without stopping it.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows
+        popen = subprocess.Popen(
+            [sys.executable, "-m", "backcare", "worker"],
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "BACKCARE_WORKER_PARENT": str(os.getpid())},
+        )
+
+        def stop_popen() -> None:
+            popen.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                popen.wait(timeout=10)
+
+        return stop_popen
+
+    from django.db import connections
+
+    # Called before this process starts any thread; no connection crosses the fork.
+    connections.close_all()
+    forked = multiprocessing.get_context("fork").Process(
+        target=_worker_main, args=(os.getpid(),), name="backcare-worker"
     )
+    forked.start()
+
+    def stop_forked() -> None:
+        forked.terminate()
+        forked.join(timeout=10)
+
+    return stop_forked
 
 
 def serve(host: str, port: int, open_browser: bool, worker: bool = True) -> int:
@@ -120,9 +167,9 @@ def serve(host: str, port: int, open_browser: bool, worker: bool = True) -> int:
         print("Open this link to sign in (it works once, for the next few minutes):")
         print(f"\n    {entry_url}\n")
         print("Lost the link? Run `backcare login-url` for a new one. Press Ctrl-C to stop.")
-        worker_proc = start_worker() if worker else None
+        stop_worker = start_worker() if worker else None
     else:
-        worker_proc = None
+        stop_worker = None
         entry_url = base_url
         print(f"backcare is running at {base_url} for several users (BACKCARE_MODE=multi).")
         print("Run `backcare worker` beside it to send reminders. Press Ctrl-C to stop.")
@@ -142,14 +189,16 @@ def serve(host: str, port: int, open_browser: bool, worker: bool = True) -> int:
         blocking_threads=settings.SERVER_THREADS,
         log_level=LogLevels.warning,
         respawn_failed_workers=True,
+        # After a minute or so of serving, an HTTP process can miss the stop signal
+        # (it lands on one of its runtime threads while the main thread waits):
+        # Ctrl-C then hung until pressed twice. Stop it by force after this long.
+        workers_kill_timeout=WORKER_STOP_S,
     )
     try:
         with contextlib.suppress(KeyboardInterrupt):
             server.serve()
     finally:
-        if worker_proc is not None:
-            worker_proc.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                worker_proc.wait(timeout=10)
+        if stop_worker is not None:
+            stop_worker()
     print("backcare stopped.")
     return 0
