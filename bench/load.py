@@ -17,17 +17,30 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import importlib.util
 import os
 import platform
 import signal
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from run import free_port, pss_mb, record, rss_mb, wait_healthy
+from run import (
+    free_port,
+    kill_tree,
+    login_path,
+    pss_mb,
+    record,
+    rss_mb,
+    session_cookie,
+    start_serve,
+    wait_healthy,
+)
 
 HERE = Path(__file__).resolve().parent
 BACKCARE = [sys.executable, "-m", "backcare"]
@@ -232,6 +245,33 @@ def stack(
     return rows
 
 
+LOCAL_PAGES = ["/", "/plan/", "/library/", "/break/desk-reset/", "/progress/", "/checkin/"]
+
+
+def local_memory(env: dict[str, str]) -> tuple[float, float]:
+    """RSS and PSS (MB) of `backcare serve` in local mode with the worker it starts.
+
+    One person, as on a laptop: sign in, open each page three times, give the
+    worker 20 s to run its ticks, then measure the whole process tree.
+    """
+    port = free_port()
+    proc = start_serve(env, port)
+    try:
+        wait_healthy(port)
+        cookie = session_cookie(port, login_path(env))
+        for _ in range(3):
+            for page in LOCAL_PAGES:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}{page}", headers={"Cookie": cookie}
+                )
+                with urllib.request.urlopen(request) as answer:
+                    answer.read()
+        time.sleep(20)
+        return rss_mb(proc.pid), pss_mb(proc.pid)
+    finally:
+        kill_tree(proc)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", default="50,100,200")
@@ -239,6 +279,9 @@ def main() -> int:
     parser.add_argument("--postgres", help="a PostgreSQL URL for the two-process stack")
     parser.add_argument("--write", action="store_true", help="record in bench/RESULTS.md")
     args = parser.parse_args()
+    if importlib.util.find_spec("locust") is None:
+        print("bench/load.py needs Locust: .venv/bin/pip install locust", file=sys.stderr)
+        return 2
     people = [int(n) for n in args.people.split(",")]
     common = {
         **os.environ,
@@ -248,6 +291,10 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "backcare.settings",
         "BACKCARE_LOG_LEVEL": "ERROR",
     }
+    with tempfile.TemporaryDirectory() as data:
+        local_env = {**common, "BACKCARE_MODE": "local", "BACKCARE_DATA_DIR": data}
+        local = local_memory(local_env)
+    print(f"local mode, server and its worker: RSS {local[0]:.0f} MB, PSS {local[1]:.0f} MB")
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as data:
         rows += stack(
@@ -263,11 +310,11 @@ def main() -> int:
             }
             rows += stack("2 processes on PostgreSQL", env, 2, people, args.seconds)
     if args.write:
-        write(rows, args.seconds)
+        write(rows, args.seconds, local)
     return 0
 
 
-def write(rows: list[Row], seconds: int) -> None:
+def write(rows: list[Row], seconds: int, local: tuple[float, float]) -> None:
     lines = [
         "## Load: a workday with Locust (bench/load.py)",
         "",
@@ -285,6 +332,9 @@ def write(rows: list[Row], seconds: int) -> None:
             f"| {r.p99:.0f} | {r.errors} of {r.requests} | {r.rss:.0f} | {r.pss:.0f} |"
             for r in rows
         ),
+        "",
+        "Local mode, one person (`backcare serve` with the worker it forks; pages opened, "
+        f"then 20 s idle): RSS {local[0]:.0f} MB summed, PSS {local[1]:.0f} MB summed.",
         "",
     ]
     record(lines)

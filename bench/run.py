@@ -120,16 +120,21 @@ def time_version(runs: int = 15) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
-def time_ready(env: dict[str, str]) -> float:
-    port = free_port()
-    start = time.perf_counter()
-    proc = subprocess.Popen(
+def start_serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """`backcare serve` (with its worker) in a session of its own, for kill_tree."""
+    return subprocess.Popen(
         [*BACKCARE, "serve", "--no-browser", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+
+
+def time_ready(env: dict[str, str]) -> float:
+    port = free_port()
+    start = time.perf_counter()
+    proc = start_serve(env, port)
     try:
         wait_healthy(port)
         return time.perf_counter() - start
