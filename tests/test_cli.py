@@ -228,3 +228,38 @@ def test_content_check_reports_each_problem_with_file_and_field(tmp_path: Path) 
     assert r.returncode == 1
     assert "routines/desk-reset.yaml: title: Field required" in r.stderr
     assert "routines/desk-reset.yaml: items: Field required" in r.stderr
+
+
+def test_serve_caps_malloc_arenas_unless_the_environment_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import platform
+
+    from backcare.server import limit_malloc_arenas
+
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert limit_malloc_arenas() is False  # the person's own setting stands
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert limit_malloc_arenas() is glibc
+
+
+def test_serve_loads_the_views_before_it_forks_and_passes_on_no_connection(
+    cli_env: dict[str, str],
+) -> None:
+    """What the serving process loads, the HTTP processes and the worker it forks share."""
+    script = (
+        "import sys, django; django.setup()\n"
+        "from django.db import connection\n"
+        "connection.ensure_connection()\n"
+        "from backcare.server import preload_app\n"
+        "assert 'backcare.api.views' not in sys.modules\n"
+        "preload_app()\n"
+        "print('backcare.api.views' in sys.modules, 'backcare.wsgi' in sys.modules,"
+        " connection.connection is None)\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", script], env=cli_env, capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["True", "True", "True"]
