@@ -119,13 +119,18 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
 
 
 def preload_app() -> None:
-    """Load the WSGI app, every view and the API before the server forks.
+    """Load the WSGI app, every view and the API, then get ready to fork.
 
     Granian's HTTP processes and the local worker are forked from this process:
     what it has loaded they share, where each would otherwise load a copy of
     its own on its first request (about 17 MB less for a local server with its
-    worker, bench/RESULTS.md). No database connection crosses the fork.
+    worker). Its objects are then frozen out of the garbage collector, whose
+    full collections in a child would otherwise write to every one of them and
+    so copy their pages (another 20 MB or so in the HTTP process; figures in
+    bench/RESULTS.md). No database connection crosses the fork.
     """
+    import gc
+
     from django.db import connections
     from django.urls import get_resolver
 
@@ -133,6 +138,7 @@ def preload_app() -> None:
 
     get_resolver().url_patterns  # noqa: B018  # imports every view and the API
     connections.close_all()
+    gc.freeze()
 
 
 def _worker_main(parent: int) -> None:
