@@ -79,6 +79,7 @@ def main() -> int:
     from backcare.reminders.models import ScheduleSettings
     from backcare.teams.dashboard import dashboard_for
     from backcare.teams.models import Membership, Organisation
+    from backcare.teams.views import TEAMS_PER_PAGE
 
     org = Organisation.objects.order_by("-pk").first()
     assert org is not None
@@ -115,7 +116,7 @@ def main() -> int:
         ("demo data made", made, ""),
         ("employer dashboard data, 8 weeks", f"{dashboard_ms:.0f} ms", "< 200 ms"),
         (
-            f"employer dashboard page ({teams} teams, 50 a page)",
+            f"employer dashboard page ({teams} teams, {TEAMS_PER_PAGE} a page)",
             f"{dashboard_page_ms:.0f} ms",
             "< 200 ms",
         ),

@@ -91,7 +91,7 @@ def open_when_ready(host: str, port: int, url: str, timeout_s: float = 15) -> No
 
 
 # Seconds an HTTP process gets to finish its requests after Ctrl-C.
-WORKER_STOP_S = 10
+HTTP_STOP_S = 10
 
 # glibc's malloc gives threads arenas of their own (up to 8 per core), each
 # holding on to memory it freed. Python threads take turns under the GIL and
@@ -241,7 +241,7 @@ def serve(host: str, port: int, open_browser: bool, worker: bool = True) -> int:
         # After a minute or so of serving, an HTTP process can miss the stop signal
         # (it lands on one of its runtime threads while the main thread waits):
         # Ctrl-C then hung until pressed twice. Stop it by force after this long.
-        workers_kill_timeout=WORKER_STOP_S,
+        workers_kill_timeout=HTTP_STOP_S,
     )
     try:
         with contextlib.suppress(KeyboardInterrupt):
